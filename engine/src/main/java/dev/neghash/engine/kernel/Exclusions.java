@@ -1,0 +1,91 @@
+package dev.neghash.engine.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Which candidates an anchor may never get as a neighbour: itself, items with its label, and
+ * explicitly listed positives.
+ *
+ * @param excludeSelf exclude candidate {@code a} for anchor {@code a} (same set on both sides)
+ * @param anchorLabels label per anchor, or null
+ * @param candidateLabels label per candidate, or null (null exactly when anchorLabels is)
+ * @param positiveOffsets CSR offsets, one per anchor plus one, or null
+ * @param positiveIds CSR candidate ids, sorted ascending within each anchor, or null
+ */
+public record Exclusions(
+    boolean excludeSelf,
+    int[] anchorLabels,
+    int[] candidateLabels,
+    int[] positiveOffsets,
+    int[] positiveIds) {
+
+  /** Validates that the pieces fit together. */
+  public Exclusions {
+    if ((anchorLabels == null) != (candidateLabels == null)) {
+      throw new IllegalArgumentException("give labels for both anchors and candidates, or neither");
+    }
+    if ((positiveOffsets == null) != (positiveIds == null)) {
+      throw new IllegalArgumentException("positive offsets and ids go together");
+    }
+  }
+
+  /** Only the anchor itself is excluded (one set searched against itself, no labels). */
+  public static Exclusions selfOnly() {
+    return new Exclusions(true, null, null, null, null);
+  }
+
+  /** Nothing is excluded. */
+  public static Exclusions none() {
+    return new Exclusions(false, null, null, null, null);
+  }
+
+  /** Self and same-label items are excluded; {@code labels} may be null. */
+  public static Exclusions labels(int[] labels) {
+    return new Exclusions(true, labels, labels, null, null);
+  }
+
+  /** This with positives given as pairs {@code (anchor, candidate)}, in any order. */
+  public Exclusions withPositivePairs(int anchors, int[] pairAnchors, int[] pairCandidates) {
+    if (pairAnchors.length != pairCandidates.length) {
+      throw new IllegalArgumentException("positive pair arrays differ in length");
+    }
+    int[] offsets = new int[anchors + 1];
+    for (int a : pairAnchors) {
+      if (a < 0 || a >= anchors) {
+        throw new IllegalArgumentException("positive pair anchor out of range: " + a);
+      }
+      offsets[a + 1]++;
+    }
+    for (int i = 0; i < anchors; i++) {
+      offsets[i + 1] += offsets[i];
+    }
+    int[] fill = Arrays.copyOf(offsets, anchors);
+    int[] ids = new int[pairAnchors.length];
+    for (int p = 0; p < pairAnchors.length; p++) {
+      ids[fill[pairAnchors[p]]++] = pairCandidates[p];
+    }
+    for (int a = 0; a < anchors; a++) {
+      Arrays.sort(ids, offsets[a], offsets[a + 1]);
+    }
+    return new Exclusions(excludeSelf, anchorLabels, candidateLabels, offsets, ids);
+  }
+
+  void check(int anchors, int candidates) {
+    if (anchorLabels != null
+        && (anchorLabels.length != anchors || candidateLabels.length != candidates)) {
+      throw new IllegalArgumentException(
+          "label counts (" + anchorLabels.length + ", " + candidateLabels.length
+              + ") do not match anchors/candidates (" + anchors + ", " + candidates + ")");
+    }
+    if (positiveOffsets != null) {
+      if (positiveOffsets.length != anchors + 1) {
+        throw new IllegalArgumentException("positive offsets must have anchors + 1 entries");
+      }
+      for (int id : positiveIds) {
+        if (id < 0 || id >= candidates) {
+          throw new IllegalArgumentException("positive pair candidate out of range: " + id);
+        }
+      }
+    }
+  }
+}

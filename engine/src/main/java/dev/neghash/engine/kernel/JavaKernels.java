@@ -1,0 +1,300 @@
+package dev.neghash.engine.kernel;
+
+/**
+ * The reference kernels: plain static methods over primitive arrays.
+ *
+ * <p>Every other provider must give bit-for-bit the same results. The methods avoid objects,
+ * allocation and exceptions in their loops, so TornadoVM can compile the same code for a device.
+ * Floating-point sums are always accumulated in index order with {@link Math#fma}, which is
+ * exactly rounded, so a vectorised implementation that keeps that order per output element gives
+ * identical floats.
+ */
+public final class JavaKernels {
+
+  /** Sentinel distance of an empty heap slot; larger than any real distance. */
+  public static final int EMPTY_DIST = Integer.MAX_VALUE;
+
+  /** Sentinel id of an empty heap slot; larger than any real index. */
+  public static final int EMPTY_ID = Integer.MAX_VALUE;
+
+  private JavaKernels() {}
+
+  /**
+   * Projects rows onto hyperplanes: {@code z[r*b + j] = sum_i x[r*d + i] * rT[i*b + j]}, summed
+   * over {@code i} in ascending order with {@code Math.fma}, starting from 0.
+   *
+   * @param x {@code rows * d} input floats, row-major
+   * @param rT the projection transposed: {@code d * b}, row {@code i} holds input dimension {@code
+   *     i}'s weight for every output bit
+   * @param z {@code rows * b} output floats
+   */
+  public static void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
+    for (int r = 0; r < rows; r++) {
+      int zo = r * b;
+      for (int j = 0; j < b; j++) {
+        z[zo + j] = 0f;
+      }
+      for (int i = 0; i < d; i++) {
+        float xi = x[r * d + i];
+        int ro = i * b;
+        for (int j = 0; j < b; j++) {
+          z[zo + j] = Math.fma(xi, rT[ro + j], z[zo + j]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Centres and sign-binarises projections into packed codes: bit {@code j} of row {@code r} is 1
+   * when {@code z[r*b + j] >= mean[j]} (layout: {@link dev.neghash.engine.lsh.PackedCodes}).
+   *
+   * @param codes output, words of row {@code r} start at {@code codeOffset + r * b / 64}
+   */
+  public static void binarize(
+      float[] z, int rows, int b, float[] mean, long[] codes, int codeOffset) {
+    int words = b >>> 6;
+    for (int r = 0; r < rows; r++) {
+      for (int w = 0; w < words; w++) {
+        long word = 0L;
+        int zo = r * b + (w << 6);
+        for (int t = 0; t < 64; t++) {
+          if (z[zo + t] >= mean[(w << 6) + t]) {
+            word |= 1L << t;
+          }
+        }
+        codes[codeOffset + r * words + w] = word;
+      }
+    }
+  }
+
+  /** Hamming distances of anchor {@code a} to candidates {@code [from, to)} into {@code out[0..)}. */
+  public static void hammingDistances(
+      long[] anchorCodes, int a, long[] candidateCodes, int from, int to, int words, int[] out) {
+    int ao = a * words;
+    for (int c = from; c < to; c++) {
+      int co = c * words;
+      int d = 0;
+      for (int w = 0; w < words; w++) {
+        d += Long.bitCount(anchorCodes[ao + w] ^ candidateCodes[co + w]);
+      }
+      out[c - from] = d;
+    }
+  }
+
+  /**
+   * Reference Hamming top-k for anchors {@code [from, to)} of {@code task}: a scalar scan of every
+   * candidate with a bounded max-heap per anchor.
+   */
+  public static void hammingTopK(HammingTask t, int from, int to) {
+    hammingTopK(
+        t.anchorCodes, t.candidateCodes, t.candidates, t.words,
+        t.anchorLabels, t.candidateLabels, t.positiveOffsets, t.positiveIds,
+        t.excludeSelf ? 1 : 0, t.k, from, to, t.outIds, t.outDist);
+  }
+
+  /** The same as {@link #hammingTopK(HammingTask, int, int)} over plain arrays. */
+  public static void hammingTopK(
+      long[] anchorCodes, long[] candidateCodes, int candidates, int words,
+      int[] anchorLabels, int[] candidateLabels, int[] posOffsets, int[] posIds,
+      int excludeSelf, int k, int from, int to, int[] outIds, int[] outDist) {
+    for (int a = from; a < to; a++) {
+      int base = a * k;
+      heapInit(outDist, outIds, base, k);
+      int ao = a * words;
+      for (int c = 0; c < candidates; c++) {
+        if (excludeSelf != 0 && c == a) {
+          continue;
+        }
+        if (anchorLabels != null && anchorLabels[a] == candidateLabels[c]) {
+          continue;
+        }
+        int co = c * words;
+        int d = 0;
+        for (int w = 0; w < words; w++) {
+          d += Long.bitCount(anchorCodes[ao + w] ^ candidateCodes[co + w]);
+        }
+        if (beats(d, c, outDist[base], outIds[base])
+            && !isListed(posOffsets, posIds, a, c)) {
+          heapReplaceTop(outDist, outIds, base, k, d, c);
+        }
+      }
+      heapFinish(outDist, outIds, base, k);
+    }
+  }
+
+  /** Whether (d, id) is strictly nearer than (topD, topId): smaller distance, then smaller id. */
+  public static boolean beats(int d, int id, int topD, int topId) {
+    return d < topD || (d == topD && id < topId);
+  }
+
+  /** Whether {@code c} is a listed positive of anchor {@code a} (binary search of a CSR row). */
+  public static boolean isListed(int[] offsets, int[] ids, int a, int c) {
+    if (offsets == null) {
+      return false;
+    }
+    int lo = offsets[a];
+    int hi = offsets[a + 1] - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int v = ids[mid];
+      if (v < c) {
+        lo = mid + 1;
+      } else if (v > c) {
+        hi = mid - 1;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fills a k-slot max-heap at {@code base} with empty sentinels. */
+  public static void heapInit(int[] dist, int[] ids, int base, int k) {
+    for (int i = 0; i < k; i++) {
+      dist[base + i] = EMPTY_DIST;
+      ids[base + i] = EMPTY_ID;
+    }
+  }
+
+  /** Replaces the worst entry of a full k-slot max-heap with (d, id) and restores heap order. */
+  public static void heapReplaceTop(int[] dist, int[] ids, int base, int k, int d, int id) {
+    siftDown(dist, ids, base, k, 0, d, id);
+  }
+
+  private static void siftDown(int[] dist, int[] ids, int base, int size, int pos, int d, int id) {
+    int i = pos;
+    while (true) {
+      int l = 2 * i + 1;
+      if (l >= size) {
+        break;
+      }
+      int r = l + 1;
+      int m = l;
+      if (r < size && beats(dist[base + l], ids[base + l], dist[base + r], ids[base + r])) {
+        m = r;
+      }
+      if (!beats(d, id, dist[base + m], ids[base + m])) {
+        break;
+      }
+      dist[base + i] = dist[base + m];
+      ids[base + i] = ids[base + m];
+      i = m;
+    }
+    dist[base + i] = d;
+    ids[base + i] = id;
+  }
+
+  /**
+   * Sorts a k-slot max-heap in place into ascending (distance, id) order and turns empty sentinels
+   * into {@code -1}.
+   */
+  public static void heapFinish(int[] dist, int[] ids, int base, int k) {
+    for (int end = k - 1; end > 0; end--) {
+      int d = dist[base + end];
+      int id = ids[base + end];
+      dist[base + end] = dist[base];
+      ids[base + end] = ids[base];
+      siftDown(dist, ids, base, end, 0, d, id);
+    }
+    for (int i = 0; i < k; i++) {
+      if (ids[base + i] == EMPTY_ID) {
+        ids[base + i] = -1;
+        dist[base + i] = -1;
+      }
+    }
+  }
+
+  /**
+   * Reference exact cosine top-k for anchors {@code [from, to)}: dot products of unit vectors,
+   * accumulated in index order with {@code Math.fma}; larger similarity first, ties by smaller id.
+   */
+  public static void cosineTopK(CosineTask t, int from, int to) {
+    int k = t.k;
+    int d = t.dims;
+    float[] av = t.anchorVectors;
+    float[] cv = t.candidateVectors;
+    float[] sim = t.outSim;
+    int[] ids = t.outIds;
+    for (int a = from; a < to; a++) {
+      int base = a * k;
+      simHeapInit(sim, ids, base, k);
+      int ao = a * d;
+      for (int c = 0; c < t.candidates; c++) {
+        if (t.excludeSelf && c == a) {
+          continue;
+        }
+        if (t.anchorLabels != null && t.anchorLabels[a] == t.candidateLabels[c]) {
+          continue;
+        }
+        int co = c * d;
+        float s = 0f;
+        for (int i = 0; i < d; i++) {
+          s = Math.fma(av[ao + i], cv[co + i], s);
+        }
+        if (simBeats(s, c, sim[base], ids[base])
+            && !isListed(t.positiveOffsets, t.positiveIds, a, c)) {
+          simHeapReplaceTop(sim, ids, base, k, s, c);
+        }
+      }
+      simHeapFinish(sim, ids, base, k);
+    }
+  }
+
+  /** Whether (s, id) ranks strictly before (topS, topId): larger similarity, then smaller id. */
+  public static boolean simBeats(float s, int id, float topS, int topId) {
+    return s > topS || (s == topS && id < topId);
+  }
+
+  /** Fills a k-slot similarity heap (worst at the top) with empty sentinels. */
+  public static void simHeapInit(float[] sim, int[] ids, int base, int k) {
+    for (int i = 0; i < k; i++) {
+      sim[base + i] = Float.NEGATIVE_INFINITY;
+      ids[base + i] = EMPTY_ID;
+    }
+  }
+
+  /** Replaces the worst entry of a full similarity heap with (s, id). */
+  public static void simHeapReplaceTop(float[] sim, int[] ids, int base, int k, float s, int id) {
+    simSiftDown(sim, ids, base, k, s, id);
+  }
+
+  private static void simSiftDown(float[] sim, int[] ids, int base, int size, float s, int id) {
+    int i = 0;
+    while (true) {
+      int l = 2 * i + 1;
+      if (l >= size) {
+        break;
+      }
+      int r = l + 1;
+      int m = l;
+      if (r < size && simBeats(sim[base + l], ids[base + l], sim[base + r], ids[base + r])) {
+        m = r;
+      }
+      if (!simBeats(s, id, sim[base + m], ids[base + m])) {
+        break;
+      }
+      sim[base + i] = sim[base + m];
+      ids[base + i] = ids[base + m];
+      i = m;
+    }
+    sim[base + i] = s;
+    ids[base + i] = id;
+  }
+
+  /** Sorts a similarity heap best-first and turns empty sentinels into id -1, similarity NaN. */
+  public static void simHeapFinish(float[] sim, int[] ids, int base, int k) {
+    for (int end = k - 1; end > 0; end--) {
+      float s = sim[base + end];
+      int id = ids[base + end];
+      sim[base + end] = sim[base];
+      ids[base + end] = ids[base];
+      simSiftDown(sim, ids, base, end, s, id);
+    }
+    for (int i = 0; i < k; i++) {
+      if (ids[base + i] == EMPTY_ID) {
+        ids[base + i] = -1;
+        sim[base + i] = Float.NaN;
+      }
+    }
+  }
+}

@@ -1,0 +1,531 @@
+package dev.neghash.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the JDK Vector API (incubator module {@code jdk.incubator.vector}).
+ *
+ * <p>Hamming top-k keeps candidate codes in an interleaved layout (one vector holds the same word
+ * of {@code L} consecutive candidates), so XOR and popcount give {@code L} distances per vector with
+ * no horizontal reduction; four anchors share every candidate load; candidates are walked in
+ * tiles that stay in L2 while every anchor of a chunk passes over them; and a vector compare with
+ * each anchor's current k-th distance (and its label) sends only the rare candidates that can enter
+ * the top-k to the scalar heap. Candidates are still visited in ascending index order for every
+ * anchor, so the heap sees exactly what {@link JavaKernels#hammingTopK} sees.
+ *
+ * <p>Projection and cosine vectorise over outputs (bits, resp. candidates), so each output lane is
+ * accumulated over the input dimension in index order with a fused multiply-add, exactly as the
+ * reference does: the floats are identical.
+ */
+final class PanamaKernelProvider implements KernelProvider {
+
+  private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+  private static final int L = LS.length();
+  private static final VectorSpecies<Integer> IS_L = IntVector.SPECIES_PREFERRED.withShape(
+      jdk.incubator.vector.VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
+  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> IS_F = IntVector.SPECIES_PREFERRED.withShape(
+      FS.vectorShape());
+  private static final int F = FS.length();
+  /** Candidates per interleaved cosine block: two float vectors. */
+  private static final int CU = 2 * F;
+
+  /** Target bytes of candidate codes per tile (fits L2 next to the anchors' heaps). */
+  private static final int TILE_BYTES = 256 * 1024;
+
+  private static final Object HAMMING_LAYOUT = new Object();
+  private static final Object COSINE_LAYOUT = new Object();
+
+  PanamaKernelProvider() {
+    if (L < 2 || IS_L.length() != L || IS_F.length() != F || F < 2) {
+      throw new UnsupportedOperationException(
+          "no usable vector shape (long lanes " + L + ", float lanes " + F + ")");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "panama";
+  }
+
+  /** Vector widths, for logs. */
+  static String describe() {
+    return LS.vectorBitSize() + "-bit vectors (" + L + " long lanes, " + F + " float lanes)";
+  }
+
+  // ---------------------------------------------------------------- projection
+
+  @Override
+  public void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
+    int jb = 0;
+    int step = 4 * F;
+    for (; jb + step <= b; jb += step) {
+      int r = 0;
+      for (; r + 4 <= rows; r += 4) {
+        project4x4(x, r, d, rT, b, jb, z);
+      }
+      for (; r < rows; r++) {
+        for (int q = 0; q < 4; q++) {
+          project1x1(x, r, d, rT, b, jb + q * F, z);
+        }
+      }
+    }
+    for (; jb + F <= b; jb += F) {
+      for (int r = 0; r < rows; r++) {
+        project1x1(x, r, d, rT, b, jb, z);
+      }
+    }
+    if (jb < b) {
+      // Columns past the last whole vector (only when b is not a multiple of the vector width,
+      // as in the quality report's similarity blocks): the reference loop, same fma order.
+      for (int r = 0; r < rows; r++) {
+        for (int j = jb; j < b; j++) {
+          float acc = 0f;
+          for (int i = 0; i < d; i++) {
+            acc = Math.fma(x[r * d + i], rT[i * b + j], acc);
+          }
+          z[r * b + j] = acc;
+        }
+      }
+    }
+  }
+
+  private static void project4x4(float[] x, int r, int d, float[] rT, int b, int jb, float[] z) {
+    FloatVector a00 = FloatVector.zero(FS), a01 = a00, a02 = a00, a03 = a00;
+    FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+    FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+    int x0 = r * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+    for (int i = 0; i < d; i++) {
+      int ro = i * b + jb;
+      FloatVector v0 = FloatVector.fromArray(FS, rT, ro);
+      FloatVector v1 = FloatVector.fromArray(FS, rT, ro + F);
+      FloatVector v2 = FloatVector.fromArray(FS, rT, ro + 2 * F);
+      FloatVector v3 = FloatVector.fromArray(FS, rT, ro + 3 * F);
+      FloatVector s = FloatVector.broadcast(FS, x[x0 + i]);
+      a00 = v0.fma(s, a00);
+      a01 = v1.fma(s, a01);
+      a02 = v2.fma(s, a02);
+      a03 = v3.fma(s, a03);
+      s = FloatVector.broadcast(FS, x[x1 + i]);
+      a10 = v0.fma(s, a10);
+      a11 = v1.fma(s, a11);
+      a12 = v2.fma(s, a12);
+      a13 = v3.fma(s, a13);
+      s = FloatVector.broadcast(FS, x[x2 + i]);
+      a20 = v0.fma(s, a20);
+      a21 = v1.fma(s, a21);
+      a22 = v2.fma(s, a22);
+      a23 = v3.fma(s, a23);
+      s = FloatVector.broadcast(FS, x[x3 + i]);
+      a30 = v0.fma(s, a30);
+      a31 = v1.fma(s, a31);
+      a32 = v2.fma(s, a32);
+      a33 = v3.fma(s, a33);
+    }
+    int z0 = r * b + jb, z1 = z0 + b, z2 = z1 + b, z3 = z2 + b;
+    a00.intoArray(z, z0);
+    a01.intoArray(z, z0 + F);
+    a02.intoArray(z, z0 + 2 * F);
+    a03.intoArray(z, z0 + 3 * F);
+    a10.intoArray(z, z1);
+    a11.intoArray(z, z1 + F);
+    a12.intoArray(z, z1 + 2 * F);
+    a13.intoArray(z, z1 + 3 * F);
+    a20.intoArray(z, z2);
+    a21.intoArray(z, z2 + F);
+    a22.intoArray(z, z2 + 2 * F);
+    a23.intoArray(z, z2 + 3 * F);
+    a30.intoArray(z, z3);
+    a31.intoArray(z, z3 + F);
+    a32.intoArray(z, z3 + 2 * F);
+    a33.intoArray(z, z3 + 3 * F);
+  }
+
+  private static void project1x1(float[] x, int r, int d, float[] rT, int b, int jb, float[] z) {
+    FloatVector acc = FloatVector.zero(FS);
+    int xo = r * d;
+    for (int i = 0; i < d; i++) {
+      acc = FloatVector.fromArray(FS, rT, i * b + jb).fma(FloatVector.broadcast(FS, x[xo + i]), acc);
+    }
+    acc.intoArray(z, r * b + jb);
+  }
+
+  @Override
+  public void binarize(float[] z, int rows, int b, float[] mean, long[] codes, int codeOffset) {
+    int words = b >>> 6;
+    if (64 % F != 0) {
+      JavaKernels.binarize(z, rows, b, mean, codes, codeOffset);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      int zo = r * b;
+      for (int w = 0; w < words; w++) {
+        long word = 0L;
+        int base = w << 6;
+        for (int t = 0; t < 64; t += F) {
+          long m = FloatVector.fromArray(FS, z, zo + base + t)
+              .compare(VectorOperators.GE, FloatVector.fromArray(FS, mean, base + t))
+              .toLong();
+          word |= m << t;
+        }
+        codes[codeOffset + r * words + w] = word;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- Hamming top-k
+
+  /** Candidate codes interleaved by {@code L}, plus labels padded to whole blocks. */
+  private record HammingLayout(long[] codes, int[] labels, int blocks) {}
+
+  private static HammingLayout hammingLayout(TopKTask task) {
+    HammingTask t = (HammingTask) task;
+    int w = t.words;
+    int n = t.candidates;
+    int blocks = (n + L - 1) / L;
+    long[] inter = new long[blocks * w * L];
+    for (int c = 0; c < n; c++) {
+      int blk = c / L;
+      int lane = c % L;
+      for (int q = 0; q < w; q++) {
+        inter[(blk * w + q) * L + lane] = t.candidateCodes[c * w + q];
+      }
+    }
+    int[] labels = null;
+    if (t.candidateLabels != null) {
+      labels = new int[blocks * L];
+      System.arraycopy(t.candidateLabels, 0, labels, 0, n);
+    }
+    return new HammingLayout(inter, labels, blocks);
+  }
+
+  @Override
+  public void hammingTopK(HammingTask t, int from, int to) {
+    HammingLayout lay = t.derived(HAMMING_LAYOUT, PanamaKernelProvider::hammingLayout);
+    int k = t.k;
+    for (int a = from; a < to; a++) {
+      JavaKernels.heapInit(t.outDist, t.outIds, a * k, k);
+    }
+    int w = t.words;
+    int tileBlocks = Math.max(1, TILE_BYTES / (w * L * 8));
+    long[] scratch = new long[4 * L];
+    for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
+      int te = Math.min(lay.blocks, tb + tileBlocks);
+      int a = from;
+      for (; a + 4 <= to; a += 4) {
+        scan4(t, lay, a, tb, te, scratch);
+      }
+      for (; a < to; a++) {
+        scan1(t, lay, a, tb, te, scratch);
+      }
+    }
+    for (int a = from; a < to; a++) {
+      JavaKernels.heapFinish(t.outDist, t.outIds, a * k, k);
+    }
+  }
+
+  /**
+   * Walks blocks {@code [tb, te)} for anchors {@code a .. a+3}. The vector loop ({@link #find4})
+   * makes no calls, so nothing it holds in registers is ever boxed; it returns at the first block
+   * where some anchor has a candidate nearer than its current k-th, and the scalar heap work
+   * happens here.
+   */
+  private static void scan4(
+      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch) {
+    final int k = t.k;
+    final int[] dist = t.outDist;
+    long[] masks = new long[4];
+    int blk = tb;
+    while (blk < te) {
+      blk = find4(t, lay, a, blk, te, dist[a * k], dist[a * k + k], dist[a * k + 2 * k],
+              dist[a * k + 3 * k], scratch, masks);
+      if (blk >= te) {
+        break;
+      }
+      for (int j = 0; j < 4; j++) {
+        if (masks[j] != 0) {
+          offer(t, a + j, blk, scratch, j * L, masks[j]);
+        }
+      }
+      blk++;
+    }
+  }
+
+  private static void scan1(
+      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch) {
+    final int w = t.words;
+    final long[] ac = t.anchorCodes;
+    final long[] inter = lay.codes;
+    final int[] labels = lay.labels;
+    final int o0 = a * w;
+    final int b0 = a * t.k;
+    final int l0 = labels != null ? t.anchorLabels[a] : 0;
+    for (int blk = tb; blk < te; blk++) {
+      int base = blk * w * L;
+      LongVector s0 = LongVector.zero(LS);
+      for (int q = 0; q < w; q++) {
+        LongVector c = LongVector.fromArray(LS, inter, base + q * L);
+        s0 = s0.add(c.lanewise(VectorOperators.XOR, ac[o0 + q]).lanewise(VectorOperators.BIT_COUNT));
+      }
+      long m0 = s0.compare(VectorOperators.LT, t.outDist[b0]).toLong();
+      if (m0 != 0 && labels != null) {
+        m0 &= IntVector.fromArray(IS_L, labels, blk * L).compare(VectorOperators.NE, l0).toLong();
+      }
+      if (m0 != 0) {
+        s0.intoArray(scratch, 0);
+        offer(t, a, blk, scratch, 0, m0);
+      }
+    }
+  }
+
+  /** Returns the first block in {@code [blk, te)} with a hit (masks and distances stored), or te. */
+  private static int find4(
+      HammingTask t, HammingLayout lay, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int w = t.words;
+    final long[] ac = t.anchorCodes;
+    final long[] inter = lay.codes;
+    final int[] labels = lay.labels;
+    final int o0 = a * w, o1 = o0 + w, o2 = o1 + w, o3 = o2 + w;
+    final LongVector zero = LongVector.zero(LS);
+    for (; blk < te; blk++) {
+      int base = blk * w * L;
+      LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+      int q = 0;
+      for (; q + 2 <= w; q += 2) {
+        LongVector c = LongVector.fromArray(LS, inter, base + q * L);
+        LongVector e = LongVector.fromArray(LS, inter, base + q * L + L);
+        s0 = s0.add(popAdd(c, ac[o0 + q], e, ac[o0 + q + 1]));
+        s1 = s1.add(popAdd(c, ac[o1 + q], e, ac[o1 + q + 1]));
+        s2 = s2.add(popAdd(c, ac[o2 + q], e, ac[o2 + q + 1]));
+        s3 = s3.add(popAdd(c, ac[o3 + q], e, ac[o3 + q + 1]));
+      }
+      if (q < w) {
+        LongVector c = LongVector.fromArray(LS, inter, base + q * L);
+        s0 = s0.add(c.lanewise(VectorOperators.XOR, ac[o0 + q]).lanewise(VectorOperators.BIT_COUNT));
+        s1 = s1.add(c.lanewise(VectorOperators.XOR, ac[o1 + q]).lanewise(VectorOperators.BIT_COUNT));
+        s2 = s2.add(c.lanewise(VectorOperators.XOR, ac[o2 + q]).lanewise(VectorOperators.BIT_COUNT));
+        s3 = s3.add(c.lanewise(VectorOperators.XOR, ac[o3 + q]).lanewise(VectorOperators.BIT_COUNT));
+      }
+      if (hit(labels, blk, t.anchorLabels, a, s0, s1, s2, s3, th0, th1, th2, th3, scratch, masks)) {
+        return blk;
+      }
+    }
+    return te;
+  }
+
+  /**
+   * Compares four anchors' distances with their thresholds (and labels); on a hit stores masks
+   * and distances and returns true. Small enough that C2 inlines it into the loops.
+   */
+  private static boolean hit(
+      int[] labels, int blk, int[] anchorLabels, int a,
+      LongVector s0, LongVector s1, LongVector s2, LongVector s3,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    long m0 = s0.compare(VectorOperators.LT, th0).toLong();
+    long m1 = s1.compare(VectorOperators.LT, th1).toLong();
+    long m2 = s2.compare(VectorOperators.LT, th2).toLong();
+    long m3 = s3.compare(VectorOperators.LT, th3).toLong();
+    if ((m0 | m1 | m2 | m3) == 0) {
+      return false;
+    }
+    if (labels != null) {
+      IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+      m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+      m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+      m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+      m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+      if ((m0 | m1 | m2 | m3) == 0) {
+        return false;
+      }
+    }
+    masks[0] = m0;
+    masks[1] = m1;
+    masks[2] = m2;
+    masks[3] = m3;
+    s0.intoArray(scratch, 0);
+    s1.intoArray(scratch, L);
+    s2.intoArray(scratch, 2 * L);
+    s3.intoArray(scratch, 3 * L);
+    return true;
+  }
+
+  private static LongVector popAdd(LongVector c, long x, LongVector e, long y) {
+    return c.lanewise(VectorOperators.XOR, x).lanewise(VectorOperators.BIT_COUNT)
+        .add(e.lanewise(VectorOperators.XOR, y).lanewise(VectorOperators.BIT_COUNT));
+  }
+
+  /** Offers the lanes set in {@code mask} (distances at {@code scratch[off..]}) to anchor a's heap. */
+  private static void offer(HammingTask t, int a, int blk, long[] scratch, int off, long mask) {
+    int k = t.k;
+    int base = a * k;
+    int[] dist = t.outDist;
+    int[] ids = t.outIds;
+    long m = mask;
+    while (m != 0) {
+      int lane = Long.numberOfTrailingZeros(m);
+      m &= m - 1;
+      int c = blk * L + lane;
+      if (c >= t.candidates || (t.excludeSelf && c == a)) {
+        continue;
+      }
+      int d = (int) scratch[off + lane];
+      if (JavaKernels.beats(d, c, dist[base], ids[base])
+          && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, a, c)) {
+        JavaKernels.heapReplaceTop(dist, ids, base, k, d, c);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- exact cosine top-k
+
+  /** Candidate vectors interleaved by {@code CU}: {@code v[(blk*d + i)*CU + lane]}. */
+  private record CosineLayout(float[] vectors, int[] labels, int blocks) {}
+
+  private static CosineLayout cosineLayout(TopKTask task) {
+    CosineTask t = (CosineTask) task;
+    int d = t.dims;
+    int n = t.candidates;
+    int blocks = (n + CU - 1) / CU;
+    float[] inter = new float[blocks * d * CU];
+    for (int c = 0; c < n; c++) {
+      int blk = c / CU;
+      int lane = c % CU;
+      for (int i = 0; i < d; i++) {
+        inter[(blk * d + i) * CU + lane] = t.candidateVectors[c * d + i];
+      }
+    }
+    int[] labels = null;
+    if (t.candidateLabels != null) {
+      labels = new int[blocks * CU];
+      System.arraycopy(t.candidateLabels, 0, labels, 0, n);
+    }
+    return new CosineLayout(inter, labels, blocks);
+  }
+
+  @Override
+  public void cosineTopK(CosineTask t, int from, int to) {
+    CosineLayout lay = t.derived(COSINE_LAYOUT, PanamaKernelProvider::cosineLayout);
+    int k = t.k;
+    for (int a = from; a < to; a++) {
+      JavaKernels.simHeapInit(t.outSim, t.outIds, a * k, k);
+    }
+    int tileBlocks = Math.max(1, TILE_BYTES / (t.dims * CU * 4));
+    float[] scratch = new float[CU];
+    for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
+      int te = Math.min(lay.blocks, tb + tileBlocks);
+      int a = from;
+      for (; a + 4 <= to; a += 4) {
+        cos4(t, lay, a, tb, te, scratch);
+      }
+      for (; a < to; a++) {
+        cos1(t, lay, a, tb, te, scratch);
+      }
+    }
+    for (int a = from; a < to; a++) {
+      JavaKernels.simHeapFinish(t.outSim, t.outIds, a * k, k);
+    }
+  }
+
+  private static void cos4(CosineTask t, CosineLayout lay, int a, int tb, int te, float[] scratch) {
+    final int d = t.dims;
+    final float[] av = t.anchorVectors;
+    final float[] inter = lay.vectors;
+    final int k = t.k;
+    final float[] sim = t.outSim;
+    final int x0 = a * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+    final int b0 = a * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+    float th0 = sim[b0], th1 = sim[b1], th2 = sim[b2], th3 = sim[b3];
+    for (int blk = tb; blk < te; blk++) {
+      FloatVector p0 = FloatVector.zero(FS), q0 = p0, p1 = p0, q1 = p0;
+      FloatVector p2 = p0, q2 = p0, p3 = p0, q3 = p0;
+      int base = blk * d * CU;
+      for (int i = 0; i < d; i++) {
+        int o = base + i * CU;
+        FloatVector u = FloatVector.fromArray(FS, inter, o);
+        FloatVector v = FloatVector.fromArray(FS, inter, o + F);
+        FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
+        p0 = u.fma(s, p0);
+        q0 = v.fma(s, q0);
+        s = FloatVector.broadcast(FS, av[x1 + i]);
+        p1 = u.fma(s, p1);
+        q1 = v.fma(s, q1);
+        s = FloatVector.broadcast(FS, av[x2 + i]);
+        p2 = u.fma(s, p2);
+        q2 = v.fma(s, q2);
+        s = FloatVector.broadcast(FS, av[x3 + i]);
+        p3 = u.fma(s, p3);
+        q3 = v.fma(s, q3);
+      }
+      th0 = cosOffer(t, lay, a, blk, p0, q0, th0, scratch);
+      th1 = cosOffer(t, lay, a + 1, blk, p1, q1, th1, scratch);
+      th2 = cosOffer(t, lay, a + 2, blk, p2, q2, th2, scratch);
+      th3 = cosOffer(t, lay, a + 3, blk, p3, q3, th3, scratch);
+    }
+  }
+
+  private static void cos1(CosineTask t, CosineLayout lay, int a, int tb, int te, float[] scratch) {
+    final int d = t.dims;
+    final float[] av = t.anchorVectors;
+    final float[] inter = lay.vectors;
+    final int x0 = a * d;
+    float th0 = t.outSim[a * t.k];
+    for (int blk = tb; blk < te; blk++) {
+      FloatVector p0 = FloatVector.zero(FS), q0 = p0;
+      int base = blk * d * CU;
+      for (int i = 0; i < d; i++) {
+        int o = base + i * CU;
+        FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
+        p0 = FloatVector.fromArray(FS, inter, o).fma(s, p0);
+        q0 = FloatVector.fromArray(FS, inter, o + F).fma(s, q0);
+      }
+      th0 = cosOffer(t, lay, a, blk, p0, q0, th0, scratch);
+    }
+  }
+
+  private static float cosOffer(
+      CosineTask t, CosineLayout lay, int a, int blk,
+      FloatVector lo, FloatVector hi, float th, float[] scratch) {
+    // GE, not GT: a candidate equal to the k-th similarity can still lose on index, so let the
+    // scalar check decide; NaN never occurs (inputs are validated).
+    long m = lo.compare(VectorOperators.GE, th).toLong()
+        | (hi.compare(VectorOperators.GE, th).toLong() << F);
+    if (m == 0) {
+      return th;
+    }
+    if (lay.labels != null) {
+      int la = t.anchorLabels[a];
+      m &= IntVector.fromArray(IS_F, lay.labels, blk * CU).compare(VectorOperators.NE, la).toLong()
+          | (IntVector.fromArray(IS_F, lay.labels, blk * CU + F)
+              .compare(VectorOperators.NE, la).toLong() << F);
+      if (m == 0) {
+        return th;
+      }
+    }
+    lo.intoArray(scratch, 0);
+    hi.intoArray(scratch, F);
+    int k = t.k;
+    int base = a * k;
+    float[] sim = t.outSim;
+    int[] ids = t.outIds;
+    while (m != 0) {
+      int lane = Long.numberOfTrailingZeros(m);
+      m &= m - 1;
+      int c = blk * CU + lane;
+      if (c >= t.candidates || (t.excludeSelf && c == a)) {
+        continue;
+      }
+      float s = scratch[lane];
+      if (JavaKernels.simBeats(s, c, sim[base], ids[base])
+          && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, a, c)) {
+        JavaKernels.simHeapReplaceTop(sim, ids, base, k, s, c);
+      }
+    }
+    return sim[base];
+  }
+}
