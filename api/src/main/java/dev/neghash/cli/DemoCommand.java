@@ -1,0 +1,111 @@
+package dev.neghash.cli;
+
+import dev.neghash.engine.InvalidInputException;
+import dev.neghash.engine.io.FashionMnist;
+import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.kernel.KernelProviders;
+import dev.neghash.engine.lsh.Encoder;
+import dev.neghash.engine.mining.MiningOptions;
+import dev.neghash.engine.mining.NegativeMiner;
+import dev.neghash.engine.mining.Negatives;
+import dev.neghash.engine.mining.QualityReport;
+import dev.neghash.engine.search.HammingSearch;
+import dev.neghash.engine.search.Neighbours;
+import dev.neghash.engine.util.Progress;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code neghash demo}: mines Fashion-MNIST end to end and shows what it found. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {
+      "Mine the Fashion-MNIST training set (Debian package dataset-fashion-mnist; 60,000 images as",
+      "L2-normalised 784-d pixel vectors) end to end: encode, search, negatives, and overlap@k",
+      "against exact cosine neighbours on a seeded sample."})
+final class DemoCommand implements Callable<Integer> {
+
+  private static final String[] CLASSES = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
+  };
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--k", defaultValue = "32", description = "Neighbours per item (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--limit", description = "Use only the first N images.")
+  Integer limit;
+
+  @Option(names = "--sample", defaultValue = "1000", description = "Anchors sampled for the quality report (default: ${DEFAULT-VALUE}).")
+  int sample;
+
+  @Option(names = "--data-dir", description = "Folder with the IDX files (default: /usr/share/datasets/fashion-mnist).")
+  Path dataDir;
+
+  @Mixin CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = dataDir != null ? dataDir : FashionMnist.DEBIAN_DIR;
+    Path images = dir.resolve("train-images-idx3-ubyte.gz");
+    if (!java.nio.file.Files.isReadable(images)) {
+      throw new InvalidInputException("Fashion-MNIST not found at " + dir
+          + "; install it with: sudo apt-get install dataset-fashion-mnist");
+    }
+    long t0 = System.nanoTime();
+    FashionMnist data = FashionMnist.load(images, dir.resolve("train-labels-idx1-ubyte.gz"));
+    if (limit != null) {
+      data = data.head(limit);
+    }
+    int n = data.n();
+    int d = FashionMnist.DIMS;
+    Inputs.checkK(k, n);
+    double load = secs(t0);
+    out.printf(Locale.ROOT, "Fashion-MNIST train: N=%d images, d=%d pixels, 10 classes (loaded in %.2fs)%n", n, d, load);
+    out.printf(Locale.ROOT, "kernels=%s (%s), threads=%d, bits=%d, k=%d, centring=%s%n",
+        KernelProviders.get().name(), KernelProviders.selection().reason(), common.threadCount(),
+        common.bits, k, common.noCenter ? "off" : "on");
+
+    long t1 = System.nanoTime();
+    Encoder.Encoded enc = new Encoder(d, common.encoderOptions()).encode(data.images(), n);
+    double encode = secs(t1);
+    long t2 = System.nanoTime();
+    Neighbours nb = HammingSearch.search(enc.codes(), enc.codes(), Exclusions.labels(data.labels()), k,
+        common.threads, KernelProviders.get(), Progress.NONE);
+    double search = secs(t2);
+    Negatives neg = NegativeMiner.mine(nb, MiningOptions.top(Math.min(8, k)));
+
+    int bytes = common.bits / 8;
+    out.printf(Locale.ROOT, "encode  %8.3fs  (%.0f items/s)%n", encode, n / encode);
+    out.printf(Locale.ROOT, "search  %8.3fs  (%.0f anchors/s, all %d x %d pairs)%n", search, n / search, n, n);
+    out.printf(Locale.ROOT, "memory  %d bytes/item vs %d as float32: %.1fx smaller (%.1f MB vs %.1f MB)%n",
+        bytes, 4 * d, 4.0 * d / bytes, (double) bytes * n / 1e6, 4.0 * d * n / 1e6);
+
+    long t3 = System.nanoTime();
+    float[] unit = Inputs.normalized(data.images(), n, d);
+    QualityReport q = QualityReport.evaluate(nb, unit, n, d, Exclusions.labels(data.labels()),
+        sample, common.seed, common.threads, KernelProviders.get());
+    out.printf(Locale.ROOT, "quality overlap@%d=%.3f, mean positional distance=%.1f vs exact cosine (%d sampled anchors, %.2fs)%n",
+        k, q.overlap(), q.meanPositionalDistance(), q.sampled(), secs(t3));
+
+    int a = 0;
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < neg.found(a); i++) {
+      int c = neg.ids()[i];
+      sb.append(String.format(Locale.ROOT, "%s#%d %s (h=%d, cos~%.2f)",
+          i > 0 ? ", " : "", c, CLASSES[data.labels()[c]], neg.hamming()[i], neg.estimatedCosine()[i]));
+    }
+    out.printf("hard negatives of image #%d (%s): %s%n", a, CLASSES[data.labels()[a]], sb);
+    return 0;
+  }
+
+  private static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}

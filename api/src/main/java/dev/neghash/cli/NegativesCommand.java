@@ -1,0 +1,136 @@
+package dev.neghash.cli;
+
+import dev.neghash.engine.InvalidInputException;
+import dev.neghash.engine.mining.HardPositives;
+import dev.neghash.engine.mining.MiningOptions;
+import dev.neghash.engine.mining.NegativeMiner;
+import dev.neghash.engine.mining.Negatives;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code neghash negatives}: hard negatives per anchor. */
+@Command(name = "negatives", mixinStandardHelpOptions = true,
+    description = {
+      "Hard negatives per item from its top-k list: the nearest (--strategy top) or a seeded",
+      "choice inside a rank window (--strategy random). Writes PREFIX.negatives.npy (int32 N x count,",
+      "-1 padding) or PREFIX.negatives.jsonl, plus PREFIX.hard_positives.npy with --hard-positives."})
+final class NegativesCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--embeddings", required = true, description = "Embeddings .npy (N, d).")
+  Path embeddings;
+
+  @Option(names = "--labels", description = "Labels .npy (N,).")
+  Path labels;
+
+  @Option(names = "--k", defaultValue = "128", description = "Top-k list length (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--count", defaultValue = "8", description = "Negatives per item (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "--strategy", defaultValue = "top", description = "top or random (default: ${DEFAULT-VALUE}).")
+  String strategy;
+
+  @Option(names = "--range-min", defaultValue = "0", description = "First rank of the random window, inclusive.")
+  int rangeMin;
+
+  @Option(names = "--range-max", description = "End of the random window, exclusive (default: k).")
+  Integer rangeMax;
+
+  @Option(names = "--max-cosine", description = "Skip neighbours whose estimated cosine cos(pi*h/b) exceeds this.")
+  Double maxCosine;
+
+  @Option(names = "--hard-positives", description = "Also write the farthest same-label item of each anchor.")
+  boolean hardPositives;
+
+  @Option(names = "--format", defaultValue = "npy", description = "npy or jsonl (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--exact", description = "Mine from exact cosine neighbours instead of LSH.")
+  boolean exact;
+
+  @Option(names = "--out", required = true, description = "Output prefix.")
+  String out;
+
+  @Mixin CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!format.equals("npy") && !format.equals("jsonl")) {
+      throw new InvalidInputException("--format must be npy or jsonl, got " + format);
+    }
+    if (hardPositives && labels == null) {
+      throw new InvalidInputException("--hard-positives needs --labels");
+    }
+    if (hardPositives && exact) {
+      throw new InvalidInputException("--hard-positives uses the LSH codes; drop --exact");
+    }
+    MiningOptions mo;
+    try {
+      mo = new MiningOptions(MiningOptions.Strategy.parse(strategy), count, rangeMin,
+          rangeMax != null ? rangeMax : k, maxCosine != null ? maxCosine : Double.NaN, common.seed);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(e.getMessage());
+    }
+    Pipeline.Result r = Pipeline.run(embeddings, labels, common, k, exact);
+    Negatives neg = NegativeMiner.mine(r.neighbours(), mo);
+    HardPositives hp = hardPositives
+        ? HardPositives.find(r.encoded().codes(), r.labels(), r.encoded().codes(), r.labels(), true, common.threads)
+        : null;
+    Outputs o = new Outputs(out);
+    if (format.equals("npy")) {
+      o.int32(".negatives.npy", neg.ids(), neg.n(), neg.count());
+      if (hp != null) {
+        o.int32(".hard_positives.npy", hp.ids(), hp.ids().length, 1);
+      }
+    } else {
+      int[] lab = r.labels();
+      o.text(".negatives.jsonl", w -> {
+        for (int a = 0; a < neg.n(); a++) {
+          w.append("{\"anchor\":").append(a);
+          if (lab != null) {
+            w.append(",\"label\":").append(lab[a]);
+          }
+          w.append(",\"negatives\":[");
+          int f = neg.found(a);
+          for (int i = 0; i < f; i++) {
+            w.append(i > 0 ? "," : "").append(neg.ids()[a * count + i]);
+          }
+          if (lab != null) {
+            w.append("],\"negative_labels\":[");
+            for (int i = 0; i < f; i++) {
+              w.append(i > 0 ? "," : "").append(lab[neg.ids()[a * count + i]]);
+            }
+          }
+          if (neg.hamming() != null) {
+            w.append("],\"hamming\":[");
+            for (int i = 0; i < f; i++) {
+              w.append(i > 0 ? "," : "").append(neg.hamming()[a * count + i]);
+            }
+          }
+          w.append("],\"cosine\":[");
+          for (int i = 0; i < f; i++) {
+            w.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.5f", neg.estimatedCosine()[a * count + i]));
+          }
+          w.append("]");
+          if (hp != null) {
+            w.append(",\"hard_positive\":").append(hp.ids()[a]);
+          }
+          w.append("}\n");
+        }
+      });
+    }
+    Pipeline.summary(spec.commandLine().getOut(), r, common, k, exact);
+    spec.commandLine().getOut().println(String.format(Locale.ROOT,
+        "negatives: %d per anchor (%s), %d anchors short -> %s",
+        count, strategy, neg.shortAnchors().length, o.written()));
+    return 0;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.neghash.cli;
+
+import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.kernel.KernelProviders;
+import dev.neghash.engine.lsh.Encoder;
+import dev.neghash.engine.search.ExactCosineSearch;
+import dev.neghash.engine.search.HammingSearch;
+import dev.neghash.engine.search.Neighbours;
+import dev.neghash.engine.util.Progress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Validate inputs, encode (or load floats), search: what mine, negatives and batches share. */
+final class Pipeline {
+
+  /** The neighbour lists and how long each step took. */
+  record Result(Neighbours neighbours, int[] labels, Encoder.Encoded encoded, long n, long d,
+      double encodeSeconds, double searchSeconds) {}
+
+  private Pipeline() {}
+
+  static Result run(Path embeddings, Path labelsFile, CommonOptions common, int k, boolean exact)
+      throws IOException {
+    long[] shape = Inputs.shape(embeddings);
+    long n = shape[0];
+    int[] labels = Inputs.labels(labelsFile, n);
+    Inputs.checkK(k, n);
+    int threads = common.threadCount();
+    if (exact) {
+      long t0 = System.nanoTime();
+      int[] s = new int[2];
+      float[] x = Inputs.loadNormalized(embeddings, s);
+      long t1 = System.nanoTime();
+      Neighbours nb = ExactCosineSearch.search(x, s[0], x, s[0], s[1], Exclusions.labels(labels),
+          k, threads, KernelProviders.get(), Progress.NONE);
+      long t2 = System.nanoTime();
+      return new Result(nb, labels, null, n, shape[1], (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    }
+    long t0 = System.nanoTime();
+    Encoder.Encoded enc = Inputs.encode(embeddings, common.encoderOptions());
+    long t1 = System.nanoTime();
+    Neighbours nb = HammingSearch.search(enc.codes(), enc.codes(), Exclusions.labels(labels), k,
+        threads, KernelProviders.get(), Progress.NONE);
+    long t2 = System.nanoTime();
+    return new Result(nb, labels, enc, n, shape[1], (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+  }
+
+  /** The one-line summary every mining command prints. */
+  static void summary(PrintWriter out, Result r, CommonOptions c, int k, boolean exact) {
+    out.println(String.format(Locale.ROOT,
+        "N=%d d=%d bits=%s k=%d threads=%d kernels=%s encode=%.3fs search=%.3fs",
+        r.n(), r.d(), exact ? "exact" : Integer.toString(c.bits), k, c.threadCount(),
+        CommonOptions.provider(), r.encodeSeconds(), r.searchSeconds()));
+  }
+}
