@@ -1,0 +1,20 @@
+package dev.neghash.api;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** The NegHash HTTP service: datasets, streamed snapshot uploads, mining jobs and their results. */
+@SpringBootApplication
+@EnableScheduling
+@EnableConfigurationProperties(NeghashProperties.class)
+public class NeghashApplication {
+
+  /** Starts the service with Spring Boot command-line arguments ({@code --name=value}). */
+  public static ConfigurableApplicationContext start(String... args) {
+    SpringApplication app = new SpringApplication(NeghashApplication.class);
+    return app.run(args);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.neghash.api;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of the service (prefix {@code neghash}), with its default; each can be set as a
+ * flag ({@code --neghash.jobs.concurrency=2}) or an environment variable ({@code
+ * NEGHASH_JOBS_CONCURRENCY=2}).
+ *
+ * @param dataDir where datasets, snapshots and job results are kept
+ * @param apiKey when set, every {@code /api} request must send it in the {@code X-API-Key} header
+ * @param threads worker threads for encoding and mining, 0 for all cores
+ * @param uploads upload limits
+ * @param jobs job execution settings
+ * @param events Server-Sent Events settings
+ */
+@Validated
+@ConfigurationProperties("neghash")
+public record NeghashProperties(
+    @NotNull @DefaultValue("./data") Path dataDir,
+    String apiKey,
+    @Min(0) @Max(1024) @DefaultValue("0") int threads,
+    @Valid @NotNull @DefaultValue Uploads uploads,
+    @Valid @NotNull @DefaultValue Jobs jobs,
+    @Valid @NotNull @DefaultValue Events events) {
+
+  /**
+   * Upload limits.
+   *
+   * @param maxBytes largest embeddings body (.npy or raw)
+   * @param maxSmallBytes largest JSON embeddings body, and largest labels, split or positive-pairs
+   *     body (these are held in memory)
+   * @param maxConcurrent uploads encoded at the same time; more get 429
+   * @param encoderMemory projections an upload keeps in memory before spilling to the data folder
+   */
+  public record Uploads(
+      @NotNull @DefaultValue("64GB") DataSize maxBytes,
+      @NotNull @DefaultValue("64MB") DataSize maxSmallBytes,
+      @Min(1) @DefaultValue("2") int maxConcurrent,
+      @NotNull @DefaultValue("128MB") DataSize encoderMemory) {}
+
+  /**
+   * Job execution.
+   *
+   * @param concurrency jobs running at the same time
+   * @param queueCapacity jobs waiting beyond those; more get 429
+   * @param retryAfter the Retry-After a 429 suggests
+   * @param shutdownGrace how long shutdown waits for running jobs before failing them
+   */
+  public record Jobs(
+      @Min(1) @Max(64) @DefaultValue("1") int concurrency,
+      @Min(0) @DefaultValue("16") int queueCapacity,
+      @NotNull @DefaultValue("10s") Duration retryAfter,
+      @NotNull @DefaultValue("30s") Duration shutdownGrace) {}
+
+  /**
+   * Server-Sent Events.
+   *
+   * @param timeout how long one event stream stays open (clients reconnect)
+   * @param progressInterval least time between two progress events of one job
+   * @param heartbeat interval of keep-alive comments
+   */
+  public record Events(
+      @NotNull @DefaultValue("30m") Duration timeout,
+      @NotNull @DefaultValue("500ms") Duration progressInterval,
+      @NotNull @DefaultValue("15s") Duration heartbeat) {}
+
+  /** Whether an API key is configured. */
+  public boolean apiKeyRequired() {
+    return apiKey != null && !apiKey.isBlank();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.neghash.api.job;
+
+import dev.neghash.api.NeghashProperties;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Pushes job changes to Server-Sent Events subscribers. Every event is {@code event: job}, with an
+ * increasing {@code id} and the job's JSON view (as {@code GET /api/v1/jobs/{id}} returns it) as
+ * {@code data}; a comment line is sent as a heartbeat. A per-job stream ends after the job's final
+ * state; the all-jobs stream stays open until its timeout.
+ */
+@Component
+public class JobEvents implements DisposableBean {
+
+  private record Sub(String jobId, SseEmitter emitter) {}
+
+  private final List<Sub> subs = new CopyOnWriteArrayList<>();
+  private final AtomicLong seq = new AtomicLong();
+  private final long timeoutMillis;
+  private final ScheduledExecutorService heartbeat;
+
+  JobEvents(NeghashProperties props) {
+    this.timeoutMillis = props.events().timeout().toMillis();
+    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "neghash-sse-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = props.events().heartbeat().toMillis();
+    heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens a stream for one job (or all jobs when {@code jobId} is null), starting with {@code initial}. */
+  SseEmitter subscribe(String jobId, Collection<JobView> initial) {
+    SseEmitter e = new SseEmitter(timeoutMillis);
+    Sub s = new Sub(jobId, e);
+    e.onCompletion(() -> subs.remove(s));
+    e.onTimeout(() -> subs.remove(s));
+    e.onError(t -> subs.remove(s));
+    subs.add(s);
+    for (JobView v : initial) {
+      send(s, v);
+    }
+    return e;
+  }
+
+  /** Sends a job's view to everyone listening to it. */
+  void publish(JobView v) {
+    for (Sub s : subs) {
+      if (s.jobId() == null || s.jobId().equals(v.id())) {
+        send(s, v);
+      }
+    }
+  }
+
+  private void send(Sub s, JobView v) {
+    try {
+      s.emitter().send(SseEmitter.event().id(Long.toString(seq.incrementAndGet())).name("job")
+          .data(v, MediaType.APPLICATION_JSON));
+      if (s.jobId() != null && v.state().isFinal()) {
+        subs.remove(s);
+        s.emitter().complete();
+      }
+    } catch (IOException | IllegalStateException e) {
+      // The client went away; the container completes the emitter.
+      subs.remove(s);
+    }
+  }
+
+  private void beat() {
+    for (Sub s : subs) {
+      try {
+        s.emitter().send(SseEmitter.event().comment("keep-alive"));
+      } catch (IOException | IllegalStateException e) {
+        subs.remove(s);
+      }
+    }
+  }
+
+  /** Number of open streams. */
+  int subscribers() {
+    return subs.size();
+  }
+
+  @Override
+  public void destroy() {
+    heartbeat.shutdownNow();
+    for (Sub s : subs) {
+      s.emitter().complete();
+    }
+    subs.clear();
+  }
+}
