@@ -40,7 +40,9 @@ interface RowSource {
   int next(float[] dst, int max) throws IOException;
 
   /** A .npy body (float16/32/64, either byte order, C order); the header is read here. */
-  static RowSource npy(InputStream in) throws IOException {
+  static RowSource npy(InputStream raw) throws IOException {
+    // The reader keeps this stream (it is already buffered), so bytes after the data are seen here.
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     Npy.FloatRowReader r = new Npy.FloatRowReader(in);
     return new RowSource() {
       @Override
