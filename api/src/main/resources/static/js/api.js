@@ -53,7 +53,8 @@ export const KEY_HEADER = 'X-API-Key';
  *   promise of a new key, or of null when the user gives up
  */
 export function createApi(o) {
-  const fetchImpl = o.fetchImpl || globalThis.fetch.bind(globalThis);
+  // Looked up at each call, not once, so a wrapped window.fetch (tests, extensions) is honoured.
+  const fetchImpl = (url, init) => (o.fetchImpl ? o.fetchImpl(url, init) : globalThis.fetch(url, init));
   let asking = null;
 
   /** Asks once for a key even when several calls meet a 401 at the same time. */

@@ -359,9 +359,10 @@ function datasetCard(d) {
     h('span', {}, h('b', {}, 'labels '), d.labels ? 'yes' : 'no'),
     d.queries !== null ? h('span', {}, h('b', {}, 'split '), `${formatCount(d.queries)} queries / ${formatCount(d.references)} refs`) : null,
   );
+  const ratio = floatPerItem / d.bytesPerItem;
   const saving = h('p', { class: 'saving' },
     `Codes take ${formatBytes(d.bytesPerItem)} per item against ${formatBytes(floatPerItem)} as float32: `,
-    h('b', {}, `${formatRatio(floatPerItem / d.bytesPerItem)} smaller`), '.');
+    h('b', {}, ratio >= 1 ? `${formatRatio(ratio)} smaller` : `${formatRatio(1 / ratio)} larger (more bits than float32 holds)`), '.');
   let table;
   if (snaps.length === 0) {
     table = h('p', { class: 'empty small' }, 'No snapshots yet: upload an epoch’s embeddings.');
@@ -370,7 +371,8 @@ function datasetCard(d) {
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Epoch'), h('th', { scope: 'col' }, 'Uploaded'),
         h('th', { scope: 'col', class: 'num' }, 'Items'), h('th', { scope: 'col', class: 'num' }, 'Stored'),
-        h('th', { scope: 'col', class: 'num' }, 'float32'), h('th', { scope: 'col', class: 'num' }, 'Saving'))),
+        h('th', { scope: 'col', class: 'num' }, 'float32'),
+        h('th', { scope: 'col', class: 'num', title: 'float32 size ÷ bytes stored (codes, and the floats when kept)' }, 'Saving'))),
       h('tbody', {}, snaps.slice().reverse().map((s) => {
         const sv = storageSaving(s);
         return h('tr', { 'data-snapshot-id': s.id },
@@ -428,7 +430,7 @@ async function uploadEpoch(d, input) {
 // ------------------------------------------------------------------ job form
 
 function snapshotLabel(s, latest) {
-  return `epoch ${s.seq} · ${formatTime(s.createdAt)} · ${formatCount(s.items)} items${s.floatsKept ? ' · floats' : ''}${latest ? ' (latest)' : ''}`;
+  return `epoch ${s.seq}${latest ? ' (latest)' : ''} · ${formatCount(s.items)} items${s.floatsKept ? ' · floats' : ''} · ${formatTime(s.createdAt)}`;
 }
 
 function renderJobFormOptions() {

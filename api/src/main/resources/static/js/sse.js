@@ -84,7 +84,7 @@ export class SseParser {
  * @returns {{close(): void}} stops the stream for good
  */
 export function openEventStream(url, o) {
-  const fetchImpl = o.fetchImpl || globalThis.fetch.bind(globalThis);
+  const fetchImpl = (url, init) => (o.fetchImpl ? o.fetchImpl(url, init) : globalThis.fetch(url, init));
   const sleep = o.sleep || ((ms, signal) => new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });

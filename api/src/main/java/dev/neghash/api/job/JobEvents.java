@@ -49,6 +49,13 @@ public class JobEvents implements DisposableBean {
     e.onTimeout(() -> subs.remove(s));
     e.onError(t -> subs.remove(s));
     subs.add(s);
+    // A stream with nothing to send yet would not even send its headers before the first heartbeat,
+    // and clients (EventSource, fetch) see a stream as open only once the headers arrive.
+    try {
+      e.send(SseEmitter.event().comment("open"));
+    } catch (IOException | IllegalStateException ex) {
+      subs.remove(s);
+    }
     for (JobView v : initial) {
       send(s, v);
     }

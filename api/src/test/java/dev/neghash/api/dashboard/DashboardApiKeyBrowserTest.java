@@ -1,0 +1,82 @@
+package dev.neghash.api.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The dashboard against a service started with an API key, in headless Chromium: the page asks
+ * for the key, shows the service's message for a wrong one, works with the right one (lists and
+ * the event stream), and keeps it for the rest of the browser session.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "neghash.api-key=" + DashboardApiKeyBrowserTest.KEY, "neghash.threads=2"})
+@Timeout(120)
+class DashboardApiKeyBrowserTest {
+
+  static final String KEY = "s3cret-dashboard-key";
+
+  @DynamicPropertySource
+  static void dataDir(DynamicPropertyRegistry r) throws Exception {
+    Path dir = Files.createTempDirectory("neghash-browser-key-test-");
+    r.add("neghash.data-dir", dir::toString);
+  }
+
+  @LocalServerPort int port;
+
+  @Test
+  void asksForTheKeyOnceAndKeepsItForTheSession() throws Exception {
+    long t0 = System.nanoTime();
+    try (HeadlessChromium chromium = HeadlessChromium.start()) {
+      System.out.println("TIMING start " + (System.nanoTime() - t0) / 1e9);
+      chromium.driver().get("http://127.0.0.1:" + port + "/");
+      System.out.println("TIMING get " + (System.nanoTime() - t0) / 1e9);
+      WebElement dialog = chromium.byId("key-dialog");
+      chromium.await(30, d -> dialog.getDomAttribute("open") != null);
+      assertThat(chromium.byId("key-message").getText()).isEqualTo("this service needs an API key in the X-API-Key header");
+      assertThat(chromium.byId("live").getDomAttribute("data-status")).isNotEqualTo("live");
+      // Focus starts in the key field: type and press Enter, no mouse needed.
+      assertThat(chromium.js("return document.activeElement.id")).isEqualTo("key-input");
+      chromium.screenshot("09-api-key-prompt");
+      System.out.println("TIMING prompt " + (System.nanoTime() - t0) / 1e9);
+
+      chromium.driver().switchTo().activeElement().sendKeys("wrong-key", Keys.ENTER);
+      chromium.await(30, d -> chromium.byId("key-message").getText().equals("the API key in the X-API-Key header is not valid")
+          && dialog.getDomAttribute("open") != null);
+      chromium.driver().switchTo().activeElement().sendKeys(KEY, Keys.ENTER);
+      chromium.await(30, d -> dialog.getDomAttribute("open") == null);
+      chromium.await(30, d -> chromium.byId("datasets-empty").isDisplayed());
+      chromium.await(30, d -> "live".equals(chromium.byId("live").getDomAttribute("data-status")));
+      assertThat(chromium.byId("forget-key").isDisplayed()).isTrue();
+      assertThat(chromium.byId("toast").isDisplayed()).isFalse();
+
+      System.out.println("TIMING live " + (System.nanoTime() - t0) / 1e9);
+      // A reload in the same tab keeps the key: no second prompt.
+      chromium.driver().navigate().refresh();
+      chromium.await(30, d -> "live".equals(chromium.byId("live").getDomAttribute("data-status")));
+      chromium.await(30, d -> chromium.byId("datasets-empty").isDisplayed());
+      assertThat(chromium.byId("key-dialog").getDomAttribute("open")).isNull();
+
+      System.out.println("TIMING reload " + (System.nanoTime() - t0) / 1e9);
+      // Forgetting it brings the prompt back; cancelling leaves a way to enter it later.
+      chromium.byId("forget-key").click();
+      chromium.await(30, d -> d.findElement(By.id("key-dialog")).getDomAttribute("open") != null);
+      chromium.byId("key-cancel").click();
+      chromium.await(30, d -> chromium.byId("enter-key").isDisplayed());
+      chromium.await(30, d -> chromium.byId("toast").isDisplayed());
+      assertThat(chromium.byId("toast-text").getText())
+          .isEqualTo("Could not load from the service: this service needs an API key in the X-API-Key header");
+      assertThat(chromium.scriptErrors()).isEmpty();
+    }
+  }
+}
