@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       NegativesCommand.class,
       BatchesCommand.class,
       DemoCommand.class,
+      ExportCommand.class,
     })
 public final class Main implements Runnable {
 
