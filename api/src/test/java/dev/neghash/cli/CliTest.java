@@ -94,6 +94,28 @@ class CliTest {
   }
 
   @Test
+  void queryReferenceModeSearchesTheReferences() throws Exception {
+    float[] q = java.util.Arrays.copyOf(x, 40 * D);
+    Path qf = dir.resolve("q.npy");
+    Npy.writeFloat32(qf, q, 40, D);
+    Run r = run("mine", "--embeddings", emb.toString(), "--queries", qf.toString(), "--bits", "64",
+        "--k", "300", "--out", dir.resolve("qr").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    long[] shape = new long[2];
+    int[] ids = readInts(dir.resolve("qr.indices.npy"), shape);
+    assertThat(shape).containsExactly(40, 300);
+    float[] both = new float[(40 + N) * D];
+    System.arraycopy(q, 0, both, 0, q.length);
+    System.arraycopy(x, 0, both, q.length, x.length);
+    PackedCodes codes = new Encoder(D, Encoder.Options.of(64, 42)).encode(both, 40 + N).codes();
+    Neighbours expected = HammingSearch.search(codes.slice(0, 40), codes.slice(40, 40 + N), Exclusions.none(),
+        300, 1, dev.neghash.engine.kernel.KernelProviders.get(), dev.neghash.engine.util.Progress.NONE);
+    assertThat(ids).containsExactly(expected.ids());
+    // Query i is reference i: found at distance 0, not excluded.
+    assertThat(readInts(dir.resolve("qr.distances.npy"), shape)[0]).isZero();
+  }
+
+  @Test
   void exactMineWritesFloatSimilarities() throws Exception {
     Run r = run("mine", "--embeddings", emb.toString(), "--k", "5", "--exact", "--out", dir.resolve("ex").toString());
     assertThat(r.code()).as(r.err()).isZero();
