@@ -75,12 +75,15 @@ class FashionMnistQualityTest {
     for (int i = 0; i < bits.length; i++) {
       double o = overlap(bits[i], true);
       got.add(o);
+      System.out.printf("Fashion-MNIST overlap@%d at %d bits: %.3f (reference %.3f)%n", K, bits[i], o, reference[i]);
       assertThat(o).as("overlap@32 at %d bits", bits[i]).isCloseTo(reference[i], org.assertj.core.data.Offset.offset(0.02));
     }
     assertThat(got).isSorted();
     assertThat(got.get(0)).isLessThan(got.get(1));
     assertThat(got.get(2)).isLessThan(got.get(3));
     // Centring is what lifts low-bit quality above plain SimHash (0.195 at 128 bits).
-    assertThat(overlap(128, false)).isLessThan(got.get(0) - 0.05);
+    double plain = overlap(128, false);
+    System.out.printf("Fashion-MNIST overlap@%d at 128 bits without centring: %.3f%n", K, plain);
+    assertThat(plain).isLessThan(got.get(0) - 0.05);
   }
 }
