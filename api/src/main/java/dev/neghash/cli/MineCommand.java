@@ -17,12 +17,6 @@ final class MineCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--embeddings", required = true, description = "Embeddings .npy (N, d).")
-  Path embeddings;
-
-  @Option(names = "--labels", description = "Labels .npy (N,), int32 or int64; same-label items are never neighbours.")
-  Path labels;
-
   @Option(names = "--k", required = true, description = "Neighbours per item, 1 <= k < N.")
   int k;
 
@@ -35,16 +29,15 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--exact", description = "Exact cosine search on the floats instead of LSH.")
   boolean exact;
 
-  @Option(names = "--out", required = true, description = "Output prefix.")
-  String out;
+  @Mixin InputOptions in;
 
   @Mixin CommonOptions common;
 
   @Override
   public Integer call() throws Exception {
-    Pipeline.Result r = Pipeline.run(embeddings, labels, queries, queryLabels, common, k, exact);
+    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, queries, queryLabels, common, k, exact);
     var nb = r.neighbours();
-    Outputs o = new Outputs(out);
+    Outputs o = new Outputs(in.out);
     o.int32(".indices.npy", nb.ids(), nb.n(), nb.k());
     if (exact) {
       o.float32(".distances.npy", nb.similarity(), nb.n(), nb.k());
