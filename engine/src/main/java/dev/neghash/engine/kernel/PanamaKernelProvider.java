@@ -293,6 +293,9 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /** Returns the first block in {@code [blk, te)} with a hit (masks and distances stored), or te. */
+  // Keep this loop body small: C2 inlines every Vector API call through several levels, and a
+  // method with many of them (a fully unrolled 4 x 4 body, or 16 hoisted broadcasts) exceeds the
+  // inlining budget, leaves vectors boxed on the heap and runs 5-20x slower.
   private static int find4(
       HammingTask t, HammingLayout lay, long[] bc, int a, int blk, int te,
       long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
