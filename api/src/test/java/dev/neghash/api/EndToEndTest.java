@@ -106,16 +106,28 @@ class EndToEndTest {
     String sn = up.json().get("id").asString();
     assertThat(h.getJson("/api/v1/datasets/" + ds + "/snapshots").size()).as("the aborted upload left no snapshot").isEqualTo(1);
 
+    // The all-jobs stream, opened before the job exists, must see it through to SUCCEEDED.
+    java.util.concurrent.CompletableFuture<List<JsonNode>> all = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return readEvents(h, "/api/v1/jobs/events", v -> v.get("state").asString().equals("SUCCEEDED"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(500);
     Http.Res sub = h.postJson("/api/v1/datasets/" + ds + "/jobs", Map.of("k", K, "negatives", NEG));
     assertThat(sub.status()).isEqualTo(202);
     String job = sub.json().get("id").asString();
     assertThat(sub.raw().headers().firstValue("Location")).contains("/api/v1/jobs/" + job);
-    List<JsonNode> events = readEvents(h, job);
+    List<JsonNode> events = readEvents(h, "/api/v1/jobs/" + job + "/events", v -> false);
     assertThat(events).isNotEmpty();
     JsonNode last = events.get(events.size() - 1);
     assertThat(last.get("state").asString()).isEqualTo("SUCCEEDED");
     assertThat(last.get("progress").asDouble()).isEqualTo(1.0);
     assertThat(last.get("result").get("anchors").asInt()).isEqualTo(n);
+    List<JsonNode> seen = all.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    assertThat(seen).extracting(v -> v.get("id").asString()).contains(job);
+    assertThat(seen.get(seen.size() - 1).get("state").asString()).isEqualTo("SUCCEEDED");
 
     // The engine, called directly on the same data.
     PackedCodes codes = new Encoder(d, Encoder.Options.of(BITS, 42).withThreads(2)).encode(data.images(), n).codes();
@@ -142,9 +154,9 @@ class EndToEndTest {
         .contains("neghash_upload_bytes_total").contains("neghash_mining_anchors_total " + n + ".0");
   }
 
-  /** Reads the job's event stream until it ends, checking the documented format. */
-  private static List<JsonNode> readEvents(Http h, String job) throws Exception {
-    HttpResponse<Stream<String>> r = h.client().send(HttpRequest.newBuilder(URI.create(h.base() + "/api/v1/jobs/" + job + "/events"))
+  /** Reads an event stream until it ends or {@code stop} accepts an event, checking the documented format. */
+  private static List<JsonNode> readEvents(Http h, String path, java.util.function.Predicate<JsonNode> stop) throws Exception {
+    HttpResponse<Stream<String>> r = h.client().send(HttpRequest.newBuilder(URI.create(h.base() + path))
         .header("Accept", "text/event-stream").timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -163,7 +175,12 @@ class EndToEndTest {
         event = l.substring(6).trim();
       } else if (l.startsWith("data:")) {
         assertThat(event).isEqualTo("job");
-        out.add(m.readTree(l.substring(5)));
+        JsonNode v = m.readTree(l.substring(5));
+        out.add(v);
+        if (stop.test(v)) {
+          r.body().close();
+          break;
+        }
       }
     }
     return out;
