@@ -22,12 +22,6 @@ final class BatchesCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--embeddings", required = true, description = "Embeddings .npy (N, d).")
-  Path embeddings;
-
-  @Option(names = "--labels", description = "Labels .npy (N,).")
-  Path labels;
-
   @Option(names = "--k", defaultValue = "128", description = "Top-k list length (default: ${DEFAULT-VALUE}).")
   int k;
 
@@ -40,8 +34,7 @@ final class BatchesCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "npy", description = "npy or json (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--out", required = true, description = "Output prefix.")
-  String out;
+  @Mixin InputOptions in;
 
   @Mixin CommonOptions common;
 
@@ -56,9 +49,9 @@ final class BatchesCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }
-    Pipeline.Result r = Pipeline.run(embeddings, labels, common, k, false);
+    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, false);
     Batches b = BatchBuilder.build(r.neighbours(), r.labels(), bo);
-    Outputs o = new Outputs(out);
+    Outputs o = new Outputs(in.out);
     if (format.equals("npy")) {
       o.int32(".batches.npy", b.flat(), b.batches().size(), batchSize);
     } else {

@@ -49,20 +49,27 @@ final class Inputs {
 
   /** Streams an embeddings file through an encoder. */
   static Encoder.Encoded encode(Path embeddings, Encoder.Options options) throws IOException {
-    requireFile(embeddings);
-    try (Npy.FloatRowReader r = new Npy.FloatRowReader(Files.newInputStream(embeddings))) {
-      if (r.rows() > Integer.MAX_VALUE / 64) {
-        throw new InvalidInputException("too many rows: " + r.rows());
-      }
-      Encoder enc = new Encoder(r.cols(), options);
-      try (Encoder.Session s = enc.begin(Progress.NONE)) {
-        float[] chunk = new float[CHUNK_ROWS * r.cols()];
-        int n;
-        while ((n = r.next(chunk, CHUNK_ROWS)) > 0) {
-          s.add(chunk, n);
+    return encode(java.util.List.of(embeddings), options);
+  }
+
+  /** Streams several files of one dimension through one encoder, as one snapshot, in order. */
+  static Encoder.Encoded encode(java.util.List<Path> files, Encoder.Options options) throws IOException {
+    long[] first = shape(files.get(0));
+    Encoder enc = new Encoder((int) first[1], options);
+    try (Encoder.Session s = enc.begin(Progress.NONE)) {
+      for (Path file : files) {
+        try (Npy.FloatRowReader r = new Npy.FloatRowReader(Files.newInputStream(file))) {
+          if (r.rows() + s.rows() > Integer.MAX_VALUE / 64) {
+            throw new InvalidInputException("too many rows: " + (r.rows() + s.rows()));
+          }
+          float[] chunk = new float[CHUNK_ROWS * r.cols()];
+          int n;
+          while ((n = r.next(chunk, CHUNK_ROWS)) > 0) {
+            s.add(chunk, n);
+          }
         }
-        return s.finish();
       }
+      return s.finish();
     }
   }
 

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       NegativesCommand.class,
       BatchesCommand.class,
       DemoCommand.class,
+      ExportCommand.class,
       ServeCommand.class,
     })
 public final class Main implements Runnable {
@@ -34,6 +35,9 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "neghash: %4$s: %5$s%6$s%n");
+    }
     CommandLine cl = commandLine();
     int code = cl.execute(args);
     CommandLine.ParseResult parsed = cl.getParseResult();

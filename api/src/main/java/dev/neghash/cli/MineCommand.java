@@ -10,35 +10,34 @@ import picocli.CommandLine.Spec;
 /** {@code neghash mine}: top-k neighbour lists of every item. */
 @Command(name = "mine", mixinStandardHelpOptions = true,
     description = {
-      "All-pairs top-k neighbours of every item, excluding itself, items with its label and",
+      "All-pairs top-k neighbours of every item, excluding itself and items with its label,",
       "writing PREFIX.indices.npy (int32 N x k, -1 where fewer than k exist) and",
       "PREFIX.distances.npy (int32 Hamming; float32 cosine with --exact), nearest first."})
 final class MineCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--embeddings", required = true, description = "Embeddings .npy (N, d).")
-  Path embeddings;
-
-  @Option(names = "--labels", description = "Labels .npy (N,), int32 or int64; same-label items are never neighbours.")
-  Path labels;
-
   @Option(names = "--k", required = true, description = "Neighbours per item, 1 <= k < N.")
   int k;
+
+  @Option(names = "--queries", description = "Query/reference mode: anchors from this .npy, candidates from --embeddings (nothing excluded as self).")
+  Path queries;
+
+  @Option(names = "--query-labels", description = "Labels of the queries (with --queries and --labels).")
+  Path queryLabels;
 
   @Option(names = "--exact", description = "Exact cosine search on the floats instead of LSH.")
   boolean exact;
 
-  @Option(names = "--out", required = true, description = "Output prefix.")
-  String out;
+  @Mixin InputOptions in;
 
   @Mixin CommonOptions common;
 
   @Override
   public Integer call() throws Exception {
-    Pipeline.Result r = Pipeline.run(embeddings, labels, common, k, exact);
+    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, queries, queryLabels, common, k, exact);
     var nb = r.neighbours();
-    Outputs o = new Outputs(out);
+    Outputs o = new Outputs(in.out);
     o.int32(".indices.npy", nb.ids(), nb.n(), nb.k());
     if (exact) {
       o.float32(".distances.npy", nb.similarity(), nb.n(), nb.k());

@@ -23,12 +23,6 @@ final class NegativesCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--embeddings", required = true, description = "Embeddings .npy (N, d).")
-  Path embeddings;
-
-  @Option(names = "--labels", description = "Labels .npy (N,).")
-  Path labels;
-
   @Option(names = "--k", defaultValue = "128", description = "Top-k list length (default: ${DEFAULT-VALUE}).")
   int k;
 
@@ -56,8 +50,7 @@ final class NegativesCommand implements Callable<Integer> {
   @Option(names = "--exact", description = "Mine from exact cosine neighbours instead of LSH.")
   boolean exact;
 
-  @Option(names = "--out", required = true, description = "Output prefix.")
-  String out;
+  @Mixin InputOptions in;
 
   @Mixin CommonOptions common;
 
@@ -66,7 +59,7 @@ final class NegativesCommand implements Callable<Integer> {
     if (!format.equals("npy") && !format.equals("jsonl")) {
       throw new InvalidInputException("--format must be npy or jsonl, got " + format);
     }
-    if (hardPositives && labels == null) {
+    if (hardPositives && in.labels == null) {
       throw new InvalidInputException("--hard-positives needs --labels");
     }
     if (hardPositives && exact) {
@@ -79,12 +72,12 @@ final class NegativesCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }
-    Pipeline.Result r = Pipeline.run(embeddings, labels, common, k, exact);
+    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, exact);
     Negatives neg = NegativeMiner.mine(r.neighbours(), mo);
     HardPositives hp = hardPositives
         ? HardPositives.find(r.encoded().codes(), r.labels(), r.encoded().codes(), r.labels(), true, common.threads)
         : null;
-    Outputs o = new Outputs(out);
+    Outputs o = new Outputs(in.out);
     if (format.equals("npy")) {
       o.int32(".negatives.npy", neg.ids(), neg.n(), neg.count());
       if (hp != null) {

@@ -38,6 +38,10 @@ final class Outputs {
     run(suffix, p -> Npy.writeUint8(p, data, rows, cols));
   }
 
+  void raw(String suffix, byte[] bytes) throws IOException {
+    run(suffix, p -> AtomicFiles.write(p, out -> out.write(bytes)));
+  }
+
   void text(String suffix, TextWriter w) throws IOException {
     run(suffix, p -> AtomicFiles.write(p, out -> {
       Appender a = new Appender(out);

@@ -23,6 +23,19 @@ final class Pipeline {
 
   static Result run(Path embeddings, Path labelsFile, CommonOptions common, int k, boolean exact)
       throws IOException {
+    return run(embeddings, labelsFile, null, null, common, k, exact);
+  }
+
+  /**
+   * With {@code queries} given, anchors are the queries and candidates the embeddings (query /
+   * reference mode): nothing is excluded as "self", labels exclude across the two sets, and both
+   * sets are encoded with one projection, centred on the mean of their union.
+   */
+  static Result run(Path embeddings, Path labelsFile, Path queries, Path queryLabelsFile,
+      CommonOptions common, int k, boolean exact) throws IOException {
+    if (queries != null) {
+      return runQueryReference(embeddings, labelsFile, queries, queryLabelsFile, common, k, exact);
+    }
     long[] shape = Inputs.shape(embeddings);
     long n = shape[0];
     int[] labels = Inputs.labels(labelsFile, n);
@@ -45,6 +58,44 @@ final class Pipeline {
         threads, KernelProviders.get(), Progress.NONE);
     long t2 = System.nanoTime();
     return new Result(nb, labels, enc, n, shape[1], (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+  }
+
+  private static Result runQueryReference(Path refs, Path refLabelsFile, Path queries,
+      Path queryLabelsFile, CommonOptions common, int k, boolean exact) throws IOException {
+    long[] rs = Inputs.shape(refs);
+    long[] qs = Inputs.shape(queries);
+    if (rs[1] != qs[1]) {
+      throw new dev.neghash.engine.InvalidInputException(
+          "queries have dimension " + qs[1] + " but embeddings have " + rs[1]);
+    }
+    if ((refLabelsFile == null) != (queryLabelsFile == null)) {
+      throw new dev.neghash.engine.InvalidInputException("give --labels and --query-labels together, or neither");
+    }
+    int[] rl = Inputs.labels(refLabelsFile, rs[0]);
+    int[] ql = Inputs.labels(queryLabelsFile, qs[0]);
+    if (k < 1 || k > rs[0]) {
+      throw new dev.neghash.engine.InvalidInputException("k must be between 1 and " + rs[0] + ", got " + k);
+    }
+    Exclusions ex = new Exclusions(false, ql, rl, null, null);
+    int threads = common.threadCount();
+    int nq = (int) qs[0];
+    int nr = (int) rs[0];
+    int d = (int) rs[1];
+    long t0 = System.nanoTime();
+    if (exact) {
+      int[] s = new int[2];
+      float[] q = Inputs.loadNormalized(queries, s);
+      float[] r = Inputs.loadNormalized(refs, s);
+      long t1 = System.nanoTime();
+      Neighbours nb = ExactCosineSearch.search(q, nq, r, nr, d, ex, k, threads, KernelProviders.get(), Progress.NONE);
+      return new Result(nb, ql, null, nq, d, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    }
+    Encoder.Encoded both = Inputs.encode(java.util.List.of(queries, refs), common.encoderOptions());
+    var codes = both.codes();
+    long t1 = System.nanoTime();
+    Neighbours nb = HammingSearch.search(codes.slice(0, nq), codes.slice(nq, nq + nr), ex, k, threads,
+        KernelProviders.get(), Progress.NONE);
+    return new Result(nb, ql, both, nq, d, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
   }
 
   /** The one-line summary every mining command prints. */

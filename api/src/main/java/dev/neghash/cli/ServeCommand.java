@@ -12,10 +12,12 @@ import picocli.CommandLine.Unmatched;
 /** {@code neghash serve}: starts the HTTP service and keeps running. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {
-      "Start the NegHash HTTP service (REST API under /api/v1, OpenAPI at /v3/api-docs, Swagger UI at",
-      "/swagger-ui.html, health and Prometheus metrics under /actuator). With no options it listens on",
-      "127.0.0.1:8080 and keeps its data in ./data. Any Spring Boot property can follow as",
-      "--name=value, e.g. --neghash.jobs.concurrency=2; NEGHASH_API_KEY sets the API key."})
+      "Start the NegHash HTTP service: REST API under /api/v1, OpenAPI at",
+      "/v3/api-docs, Swagger UI at /swagger-ui.html, health and Prometheus",
+      "metrics under /actuator. With no options it listens on 127.0.0.1:8080",
+      "and keeps its data in ./data. Any setting can follow as --name=value",
+      "(e.g. --neghash.jobs.concurrency=2) or be set in the environment",
+      "(NEGHASH_API_KEY=... requires that key on every /api call)."})
 final class ServeCommand implements Callable<Integer>, LongRunning {
 
   @Option(names = "--port", description = "TCP port (default: 8080; 0 picks a free one).")

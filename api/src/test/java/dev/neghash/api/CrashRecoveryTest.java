@@ -112,7 +112,8 @@ class CrashRecoveryTest {
     }
 
     // 4. Restart: the interrupted job is FAILED with the documented reason and left no result.
-    try (ServiceProcess s = ServiceProcess.start(data, log, JVM, List.of(), START)) {
+    String stoppedJob;
+    try (ServiceProcess s = ServiceProcess.start(data, log, JVM, List.of("--neghash.jobs.shutdown-grace=1s"), START)) {
       Http h = new Http(s.base());
       JsonNode j = h.getJson("/api/v1/jobs/" + bigJob);
       assertThat(j.get("state").asString()).isEqualTo("FAILED");
@@ -121,8 +122,20 @@ class CrashRecoveryTest {
       assertThat(Files.exists(data.resolve("jobs").resolve(bigJob).resolve("result"))).isFalse();
       assertThat(h.get("/api/v1/jobs/" + job + "/negatives", "application/x-npy").body()).isEqualTo(negatives);
       assertThat(tmpEntries(data)).isEmpty();
-      assertThat(s.stop(Duration.ofSeconds(60))).isIn(0, 143);
+
+      // 5. A graceful stop (SIGTERM) with a job still running past the grace period fails it cleanly.
+      stoppedJob = h.postJson("/api/v1/datasets/" + bigDs + "/jobs", Map.of("k", 64)).json().get("id").asString();
+      long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (h.getJson("/api/v1/jobs/" + stoppedJob).get("state").asString().equals("QUEUED") && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      assertThat(s.stop(Duration.ofSeconds(90))).isIn(0, 143);
     }
+    JsonNode stopped = tools.jackson.databind.json.JsonMapper.builder().build()
+        .readTree(data.resolve("jobs").resolve(stoppedJob).resolve("job.json").toFile());
+    assertThat(stopped.get("state").asString()).isEqualTo("FAILED");
+    assertThat(stopped.get("error").asString()).isEqualTo("interrupted by shutdown");
+    assertThat(tmpEntries(data)).isEmpty();
   }
 
   private static void awaitStagingFolder(Path data, Duration timeout) throws Exception {

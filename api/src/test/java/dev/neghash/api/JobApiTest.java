@@ -114,6 +114,8 @@ class JobApiTest extends ApiTestSupport {
     assertThat(mvc.get().uri("/api/v1/jobs/" + job + "/negatives?format=xml")).hasStatus(406);
 
     assertProblem(mvc.get().uri("/api/v1/jobs/" + job + "/batches").exchange(), 404, "not-found", "has no batches");
+    String plain = run("{\"k\":8}");
+    assertProblem(mvc.get().uri("/api/v1/jobs/" + plain + "/hard-positives").exchange(), 404, "not-found", "has no hard positives");
   }
 
   @Test

@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -525,10 +524,5 @@ public class DatasetService {
     public void close() throws IOException {
       out.close();
     }
-  }
-
-  /** Whether the dataset still exists (for jobs that outlive a deletion). */
-  public boolean exists(String id) {
-    return datasets.containsKey(Objects.requireNonNull(id));
   }
 }

@@ -95,11 +95,6 @@ public class JobEvents implements DisposableBean {
     }
   }
 
-  /** Number of open streams. */
-  int subscribers() {
-    return subs.size();
-  }
-
   @Override
   public void destroy() {
     heartbeat.shutdownNow();

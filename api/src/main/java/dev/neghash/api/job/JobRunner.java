@@ -3,7 +3,6 @@ package dev.neghash.api.job;
 import dev.neghash.api.dataset.Dataset;
 import dev.neghash.api.dataset.DatasetService;
 import dev.neghash.api.dataset.SnapshotManifest;
-import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.NpyFiles;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.io.Npy;
@@ -22,7 +21,6 @@ import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -229,15 +227,5 @@ final class JobRunner {
       pos[ids[i]] = i;
     }
     return pos;
-  }
-
-  /** Whether a file exists in a result folder. */
-  static boolean has(Path resultDir, String name) {
-    return Files.isRegularFile(resultDir.resolve(name));
-  }
-
-  /** Removes a staging folder. */
-  static void discard(Path dir) {
-    DataStore.deleteQuietly(dir);
   }
 }

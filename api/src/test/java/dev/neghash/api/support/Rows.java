@@ -5,34 +5,46 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A raw little-endian float32 body of {@code rows x dims} seeded Gaussian values, generated while
- * it is read, so uploads of any size need no memory and no file. It can stall forever after a
- * given number of bytes (to be caught mid-upload).
+ * A raw little-endian float32 body of {@code rows x dims} values, generated while it is read, so
+ * uploads of any size need no memory and no file. Each row is a window of a seeded pool of
+ * Gaussian values at a row-dependent offset (cheap, so the generator does not compete with the
+ * service for the CPU). It can stall forever after a given number of bytes (to be caught
+ * mid-upload).
  */
 public final class Rows extends InputStream {
+  private static final int POOL = 1 << 20;
+
   private final long total;
   private final long stallAfter;
-  private final SplittableRandom rng;
+  private final int rowBytes;
+  private final byte[] pool;
   private final CountDownLatch stalled = new CountDownLatch(1);
-  private final byte[] block = new byte[1 << 16];
-  private int blockPos = block.length;
   private long sent;
 
   /** A generator of {@code rows x dims} floats that stalls after {@code stallAfter} bytes (or never if negative). */
   public Rows(long rows, int dims, long seed, long stallAfter) {
     this.total = rows * dims * 4L;
     this.stallAfter = stallAfter;
-    this.rng = new SplittableRandom(seed);
+    this.rowBytes = dims * 4;
+    this.pool = pool(seed);
+  }
+
+  private static byte[] pool(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(POOL * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < POOL; i++) {
+      bb.putFloat((float) r.nextGaussian());
+    }
+    return bb.array();
+  }
+
+  private static long offset(long row, int dims) {
+    return (row * 104_729L) % (POOL - dims);
   }
 
   /** Released once the stream has stalled. */
   public CountDownLatch stalled() {
     return stalled;
-  }
-
-  /** Bytes produced so far. */
-  public long sent() {
-    return sent;
   }
 
   @Override
@@ -55,39 +67,28 @@ public final class Rows extends InputStream {
         return -1;
       }
     }
-    if (blockPos == block.length) {
-      fill();
-    }
-    int n = (int) Math.min(Math.min(len, block.length - blockPos), total - sent);
+    long limit = total;
     if (stallAfter >= 0) {
-      n = (int) Math.min(n, Math.max(1, stallAfter - sent));
+      limit = Math.min(limit, stallAfter);
     }
-    System.arraycopy(block, blockPos, b, off, n);
-    blockPos += n;
-    sent += n;
+    int n = 0;
+    while (n < len && sent < limit) {
+      long row = sent / rowBytes;
+      int inRow = (int) (sent % rowBytes);
+      int take = (int) Math.min(Math.min(len - n, rowBytes - inRow), limit - sent);
+      System.arraycopy(pool, (int) (offset(row, rowBytes / 4) * 4) + inRow, b, off + n, take);
+      n += take;
+      sent += take;
+    }
     return n;
-  }
-
-  private void fill() {
-    for (int i = 0; i < block.length; i += 4) {
-      int bits = Float.floatToRawIntBits((float) rng.nextGaussian());
-      block[i] = (byte) bits;
-      block[i + 1] = (byte) (bits >>> 8);
-      block[i + 2] = (byte) (bits >>> 16);
-      block[i + 3] = (byte) (bits >>> 24);
-    }
-    blockPos = 0;
   }
 
   /** The same floats as an array (for small sizes: the engine-side check). */
   public static float[] array(long rows, int dims, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
+    java.nio.FloatBuffer p = java.nio.ByteBuffer.wrap(pool(seed)).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     float[] out = new float[(int) (rows * dims)];
-    int i = 0;
-    while (i < out.length) {
-      for (int j = 0; j < (1 << 16) / 4 && i < out.length; j++) {
-        out[i++] = (float) r.nextGaussian();
-      }
+    for (int r = 0; r < rows; r++) {
+      p.get((int) offset(r, dims), out, r * dims, dims);
     }
     return out;
   }

@@ -240,9 +240,18 @@ final class PanamaKernelProvider implements KernelProvider {
     final int k = t.k;
     final int[] dist = t.outDist;
     long[] masks = new long[4];
+    // The four anchors' words, each repeated across a vector: the loop XORs with vector loads
+    // instead of moving every word through a general register into a broadcast.
+    final int w = t.words;
+    long[] bc = new long[4 * w * L];
+    for (int j = 0; j < 4; j++) {
+      for (int q = 0; q < w; q++) {
+        java.util.Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, t.anchorCodes[(a + j) * w + q]);
+      }
+    }
     int blk = tb;
     while (blk < te) {
-      blk = find4(t, lay, a, blk, te, dist[a * k], dist[a * k + k], dist[a * k + 2 * k],
+      blk = find4(t, lay, bc, a, blk, te, dist[a * k], dist[a * k + k], dist[a * k + 2 * k],
               dist[a * k + 3 * k], scratch, masks);
       if (blk >= te) {
         break;
@@ -284,33 +293,26 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /** Returns the first block in {@code [blk, te)} with a hit (masks and distances stored), or te. */
+  // Keep this loop body small: C2 inlines every Vector API call through several levels, and a
+  // method with many of them (a fully unrolled 4 x 4 body, or 16 hoisted broadcasts) exceeds the
+  // inlining budget, leaves vectors boxed on the heap and runs 5-20x slower.
   private static int find4(
-      HammingTask t, HammingLayout lay, int a, int blk, int te,
+      HammingTask t, HammingLayout lay, long[] bc, int a, int blk, int te,
       long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
     final int w = t.words;
-    final long[] ac = t.anchorCodes;
     final long[] inter = lay.codes;
     final int[] labels = lay.labels;
-    final int o0 = a * w, o1 = o0 + w, o2 = o1 + w, o3 = o2 + w;
+    final int wl = w * L;
     final LongVector zero = LongVector.zero(LS);
     for (; blk < te; blk++) {
-      int base = blk * w * L;
+      final int base = blk * wl;
       LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-      int q = 0;
-      for (; q + 2 <= w; q += 2) {
-        LongVector c = LongVector.fromArray(LS, inter, base + q * L);
-        LongVector e = LongVector.fromArray(LS, inter, base + q * L + L);
-        s0 = s0.add(popAdd(c, ac[o0 + q], e, ac[o0 + q + 1]));
-        s1 = s1.add(popAdd(c, ac[o1 + q], e, ac[o1 + q + 1]));
-        s2 = s2.add(popAdd(c, ac[o2 + q], e, ac[o2 + q + 1]));
-        s3 = s3.add(popAdd(c, ac[o3 + q], e, ac[o3 + q + 1]));
-      }
-      if (q < w) {
-        LongVector c = LongVector.fromArray(LS, inter, base + q * L);
-        s0 = s0.add(c.lanewise(VectorOperators.XOR, ac[o0 + q]).lanewise(VectorOperators.BIT_COUNT));
-        s1 = s1.add(c.lanewise(VectorOperators.XOR, ac[o1 + q]).lanewise(VectorOperators.BIT_COUNT));
-        s2 = s2.add(c.lanewise(VectorOperators.XOR, ac[o2 + q]).lanewise(VectorOperators.BIT_COUNT));
-        s3 = s3.add(c.lanewise(VectorOperators.XOR, ac[o3 + q]).lanewise(VectorOperators.BIT_COUNT));
+      for (int q = 0; q < wl; q += L) {
+        LongVector c = LongVector.fromArray(LS, inter, base + q);
+        s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, q)).lanewise(VectorOperators.BIT_COUNT));
+        s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
       }
       if (hit(labels, blk, t.anchorLabels, a, s0, s1, s2, s3, th0, th1, th2, th3, scratch, masks)) {
         return blk;
@@ -353,11 +355,6 @@ final class PanamaKernelProvider implements KernelProvider {
     s2.intoArray(scratch, 2 * L);
     s3.intoArray(scratch, 3 * L);
     return true;
-  }
-
-  private static LongVector popAdd(LongVector c, long x, LongVector e, long y) {
-    return c.lanewise(VectorOperators.XOR, x).lanewise(VectorOperators.BIT_COUNT)
-        .add(e.lanewise(VectorOperators.XOR, y).lanewise(VectorOperators.BIT_COUNT));
   }
 
   /** Offers the lanes set in {@code mask} (distances at {@code scratch[off..]}) to anchor a's heap. */

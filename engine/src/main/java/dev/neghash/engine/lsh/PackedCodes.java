@@ -42,7 +42,7 @@ public record PackedCodes(long[] words, int n, int bits) {
   /** Throws unless {@code bits} is a multiple of 64 in [{@value #MIN_BITS}, {@value #MAX_BITS}]. */
   public static void checkBits(int bits) {
     if (bits < MIN_BITS || bits > MAX_BITS || bits % 64 != 0) {
-      throw new IllegalArgumentException(
+      throw new dev.neghash.engine.InvalidInputException(
           "bits must be a multiple of 64 between " + MIN_BITS + " and " + MAX_BITS + ", got " + bits);
     }
   }

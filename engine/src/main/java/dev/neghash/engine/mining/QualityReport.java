@@ -34,6 +34,19 @@ public record QualityReport(
       Neighbours lsh, float[] vectors, int n, int d, Exclusions ex, int sample, long seed,
       int threads, KernelProvider kernels) {
     int[] anchors = sampleAnchors(lsh.n(), sample, seed);
+    return evaluateRows(lsh, anchors, anchors, vectors, n, d, ex, threads, kernels);
+  }
+
+  /**
+   * Evaluates LSH lists computed for a subset of anchors: row {@code lshRows[i]} of {@code lsh}
+   * holds the neighbours of item {@code anchors[i]}; exclusions are indexed by item.
+   */
+  public static QualityReport evaluateRows(
+      Neighbours lsh, int[] lshRows, int[] anchors, float[] vectors, int n, int d, Exclusions ex,
+      int threads, KernelProvider kernels) {
+    if (lshRows.length != anchors.length) {
+      throw new IllegalArgumentException("rows and anchors differ in length");
+    }
     int m = anchors.length;
     int k = lsh.k();
     // Candidates transposed (d x n) so the projection kernel computes dot products in the same
@@ -76,7 +89,7 @@ public record QualityReport(
         double pos = 0;
         int pc = 0;
         for (int i = 0; i < k; i++) {
-          int c = lsh.id(a, i);
+          int c = lsh.id(lshRows[from + r], i);
           if (c < 0) {
             break;
           }

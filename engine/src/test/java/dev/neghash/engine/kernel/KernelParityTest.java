@@ -1,0 +1,121 @@
+package dev.neghash.engine.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.neghash.engine.TestData;
+import dev.neghash.engine.lsh.PackedCodes;
+import dev.neghash.engine.lsh.Projection;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every available provider returns exactly what the Java reference returns. */
+class KernelParityTest {
+
+  static List<KernelProvider> others() {
+    List<KernelProvider> all = KernelProviders.available();
+    assertThat(all).extracting(KernelProvider::name).contains("java", "panama");
+    return all.stream().filter(p -> !p.name().equals("java")).toList();
+  }
+
+  static Stream<Arguments> projectionShapes() {
+    return others().stream().flatMap(p -> Stream.of(
+        Arguments.of(p, 1, 1, 64), Arguments.of(p, 5, 63, 128), Arguments.of(p, 7, 65, 192),
+        Arguments.of(p, 9, 127, 512), Arguments.of(p, 4, 1021, 64), Arguments.of(p, 13, 784, 1024)));
+  }
+
+  @ParameterizedTest(name = "{0} rows={1} d={2} b={3}")
+  @MethodSource("projectionShapes")
+  void projectionAndBinarisationMatchBitForBit(KernelProvider p, int rows, int d, int b) {
+    float[] x = TestData.gaussian(rows, d, rows * 31L + d);
+    float[] rT = Projection.create(d, b, 7).transposed();
+    float[] ref = new float[rows * b];
+    float[] got = new float[rows * b];
+    JavaKernels.project(x, rows, d, rT, b, ref);
+    p.project(x, rows, d, rT, b, got);
+    assertThat(got).containsExactly(ref);
+
+    float[] mean = TestData.gaussian(1, b, 3);
+    long[] refCodes = new long[2 + rows * b / 64];
+    long[] gotCodes = new long[2 + rows * b / 64];
+    JavaKernels.binarize(ref, rows, b, mean, refCodes, 2);
+    p.binarize(ref, rows, b, mean, gotCodes, 2);
+    assertThat(gotCodes).containsExactly(refCodes);
+  }
+
+  @ParameterizedTest(name = "{0} cand={1} d={2}")
+  @MethodSource("projectionShapes")
+  void nonMultipleWidthProjectionMatches(KernelProvider p, int rows, int d, int b) {
+    // The quality report projects onto "b" = number of candidates, which need not be a multiple of 64.
+    int cols = b + 13;
+    float[] x = TestData.gaussian(rows, d, 5);
+    float[] cT = TestData.gaussian(d, cols, 6);
+    float[] ref = new float[rows * cols];
+    float[] got = new float[rows * cols];
+    JavaKernels.project(x, rows, d, cT, cols, ref);
+    p.project(x, rows, d, cT, cols, got);
+    assertThat(got).containsExactly(ref);
+  }
+
+  static Stream<Arguments> searchShapes() {
+    return others().stream().flatMap(p -> Stream.of(
+        Arguments.of(p, 1, 64, 1, false), Arguments.of(p, 63, 64, 62, true), Arguments.of(p, 65, 128, 7, false),
+        Arguments.of(p, 127, 192, 16, true), Arguments.of(p, 301, 256, 32, false), Arguments.of(p, 300, 320, 5, true),
+        Arguments.of(p, 1021, 512, 9, false), Arguments.of(p, 257, 1024, 256, true), Arguments.of(p, 99, 4096, 3, false)));
+  }
+
+  @ParameterizedTest(name = "{0} n={1} b={2} k={3} sparse={4}")
+  @MethodSource("searchShapes")
+  void hammingTopKMatchesWithEveryExclusion(KernelProvider p, int n, int bits, int k, boolean sparse) {
+    PackedCodes c = TestData.codes(n, bits, n + bits, sparse);
+    int[] labels = TestData.labels(n, 5, n);
+    int[] pa = {0, 0, n - 1, n / 2};
+    int[] pc = {n - 1, n / 2, 0, 0};
+    for (Exclusions ex : List.of(
+        Exclusions.selfOnly(), Exclusions.none(), Exclusions.labels(labels),
+        Exclusions.labels(labels).withPositivePairs(n, pa, pc),
+        Exclusions.selfOnly().withPositivePairs(n, pa, pc))) {
+      int kk = Math.min(k, ex.excludeSelf() ? Math.max(1, n - 1) : n);
+      int[] refIds = new int[n * kk];
+      int[] refDist = new int[n * kk];
+      int[] ids = new int[n * kk];
+      int[] dist = new int[n * kk];
+      JavaKernels.hammingTopK(new HammingTask(c.words(), n, c.words(), n, c.wordsPerCode(), ex, kk, refIds, refDist), 0, n);
+      HammingTask t = new HammingTask(c.words(), n, c.words(), n, c.wordsPerCode(), ex, kk, ids, dist);
+      // Uneven ranges, as the parallel search hands them out.
+      int from = 0;
+      for (int step = 1; from < n; step = step * 3 + 1) {
+        int to = Math.min(n, from + step);
+        p.hammingTopK(t, from, to);
+        from = to;
+      }
+      assertThat(ids).containsExactly(refIds);
+      assertThat(dist).containsExactly(refDist);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} n={1} k={3}")
+  @MethodSource("searchShapes")
+  void cosineTopKMatches(KernelProvider p, int n, int bits, int k, boolean sparse) {
+    int d = 1 + bits / 16;
+    float[] x = TestData.gaussian(n, d, n);
+    dev.neghash.engine.lsh.Encoder.normalizeRows(x, n, d);
+    if (sparse && n > 10) {
+      System.arraycopy(x, 0, x, 5 * d, d); // exact duplicate: equal similarities, ties by index
+    }
+    int[] labels = TestData.labels(n, 3, n);
+    for (Exclusions ex : List.of(Exclusions.selfOnly(), Exclusions.labels(labels))) {
+      int kk = Math.min(k, Math.max(1, n - 1));
+      int[] refIds = new int[n * kk];
+      float[] refSim = new float[n * kk];
+      int[] ids = new int[n * kk];
+      float[] sim = new float[n * kk];
+      JavaKernels.cosineTopK(new CosineTask(x, n, x, n, d, ex, kk, refIds, refSim), 0, n);
+      p.cosineTopK(new CosineTask(x, n, x, n, d, ex, kk, ids, sim), 0, n);
+      assertThat(ids).containsExactly(refIds);
+      assertThat(sim).containsExactly(refSim);
+    }
+  }
+}
