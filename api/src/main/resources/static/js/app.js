@@ -934,6 +934,7 @@ function init() {
   setInterval(tick, 1000);
   route();
   loadDatasets().catch(reportLoadError);
+  loadJobs().catch(reportLoadError);
   connectEvents();
 }
 

@@ -28,6 +28,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -130,14 +131,15 @@ public class JobPlotsService {
         kind, note, overlap);
   }
 
+  /** The job's dataset, or null when it has been deleted (a job's results outlive its dataset). */
   private Dataset dataset(String id) {
-    if (!datasets.exists(id)) {
-      return null;
-    }
     try {
       return datasets.require(id);
     } catch (ApiException e) {
-      return null; // deleted meanwhile
+      if (e.status() == HttpStatus.NOT_FOUND) {
+        return null;
+      }
+      throw e;
     }
   }
 

@@ -42,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "neghash.threads=2",
     "neghash.jobs.concurrency=1",
-    "neghash.events.progress-interval=100ms"})
+    "neghash.events.progress-interval=100ms",
+    // Far beyond the waits below: the stream must show itself open without a heartbeat's help.
+    "neghash.events.heartbeat=10m"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
