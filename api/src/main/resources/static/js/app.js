@@ -174,7 +174,7 @@ function connectEvents() {
 
 function stateBadge(job) {
   const text = job.cancelRequested ? `${job.state} (cancelling)` : job.state;
-  return h('span', { class: `state state-${job.state.toLowerCase()}`, text });
+  return h('span', { class: `state state-${job.state.toLowerCase()}`, text, title: job.error || null });
 }
 
 function progressBar(job, big) {
@@ -851,6 +851,7 @@ async function loadAnchor() {
   }
   try {
     const page = await api.get(`api/v1/jobs/${job.id}/negatives?page=${row}&size=1`);
+    const randomMean = d.plots ? d.plots.randomMeanHamming : null;
     const a = page.items[0];
     const labelled = a.label !== undefined;
     fill(view,
@@ -864,14 +865,15 @@ async function loadAnchor() {
             h('th', { scope: 'col', class: 'num' }, 'Rank'), h('th', { scope: 'col', class: 'num' }, 'Item'),
             labelled ? h('th', { scope: 'col', class: 'num' }, 'Label') : null,
             h('th', { scope: 'col', class: 'num' }, 'Hamming'), h('th', { scope: 'col', class: 'num' }, 'Est. cosine'),
-            h('th', { scope: 'col' }, 'Distance'))),
+            randomMean ? h('th', { scope: 'col', title: 'Hamming distance as a share of the mean distance of random pairs' }, 'Distance vs random pairs') : null)),
           h('tbody', {}, a.negatives.map((n, i) => h('tr', {},
             h('td', { class: 'num' }, String(i + 1)),
             h('td', { class: 'num' }, String(n)),
             labelled ? h('td', { class: 'num' }, String(a.negative_labels[i])) : null,
             h('td', { class: 'num' }, String(a.hamming[i])),
             h('td', { class: 'num' }, a.cosine[i].toFixed(3)),
-            h('td', { class: 'spark' }, h('div', { class: 'spark-bar', style: `width:${Math.round(100 * (1 - a.cosine[i]) / 2)}%` })))))));
+            randomMean ? h('td', { class: 'spark', title: `${formatPercent(a.hamming[i] / randomMean)} of the random-pair mean` },
+              h('div', { class: 'spark-bar', style: `width:${Math.min(100, Math.round((100 * a.hamming[i]) / randomMean))}%` })) : null)))));
   } catch (e) {
     view.replaceChildren();
     showError(err, e);

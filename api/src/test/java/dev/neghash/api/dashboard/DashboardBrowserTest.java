@@ -277,6 +277,8 @@ class DashboardBrowserTest {
     Map<String, Object> overlap = (Map<String, Object>) chromium.await(10, d -> chromium.js(chartState, "overlap-chart"));
     assertThat(overlap.get("bars")).isEqualTo(2L);
     assertThat((Long) overlap.get("painted")).isGreaterThan(500L);
+    chromium.js("window.scrollTo(0, 0)");
+    chromium.screenshot("05-job-detail");
 
     String summary = chromium.driver().findElement(By.cssSelector(".d-dist-summary")).getText();
     assertThat(summary).matches("Mined negatives are at Hamming distance [0-9.]+ on average \\(estimated cosine [0-9.-]+\\); "
@@ -313,7 +315,7 @@ class DashboardBrowserTest {
       assertThat(ham).isGreaterThanOrEqualTo(last);
       last = ham;
     }
-    chromium.screenshot("05-job-detail");
+    assertThat(negRows.get(0).findElement(By.cssSelector("td.spark")).getDomAttribute("title")).endsWith("of the random-pair mean");
 
     // The axis switches to the estimated cosine, by keyboard.
     WebElement cosine = chromium.driver().findElement(By.cssSelector(".toggle button[data-axis=cosine]"));
@@ -363,6 +365,7 @@ class DashboardBrowserTest {
     String second = link.getDomAttribute("href").substring("#/jobs/".length());
     chromium.await(60, d -> row(second).findElement(By.cssSelector(".state")).getText().equals("RUNNING"));
     chromium.await(30, d -> !row(second).findElement(By.cssSelector(".c-eta")).getText().equals("–"));
+    chromium.js("window.scrollTo(0, 0)");
     chromium.screenshot("07-second-running");
     row(second).findElement(By.cssSelector("button.cancel")).click();
     chromium.await(60, d -> row(second).findElement(By.cssSelector(".state")).getText().equals("CANCELLED"));
