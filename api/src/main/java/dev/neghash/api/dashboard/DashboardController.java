@@ -1,5 +1,8 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.api.dataset.DatasetService;
+import dev.neghash.api.job.JobService;
+import dev.neghash.api.storage.DataStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -15,8 +18,8 @@ class DashboardController {
 
   private final JobPlotsService plots;
 
-  DashboardController(JobPlotsService plots) {
-    this.plots = plots;
+  DashboardController(JobService jobs, DatasetService datasets, DataStore store) {
+    this.plots = new JobPlotsService(jobs, datasets, store);
   }
 
   @GetMapping(path = "/api/v1/dashboard/jobs/{jobId}/plots", produces = MediaType.APPLICATION_JSON_VALUE)

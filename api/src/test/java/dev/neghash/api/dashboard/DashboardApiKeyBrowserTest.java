@@ -23,7 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "neghash.api-key=" + DashboardApiKeyBrowserTest.KEY, "neghash.threads=2",
     // Far beyond the waits below: the stream must show itself open without a heartbeat's help.
     "neghash.events.heartbeat=10m"})
-@Timeout(120)
+@Timeout(300)
 class DashboardApiKeyBrowserTest {
 
   static final String KEY = "s3cret-dashboard-key";

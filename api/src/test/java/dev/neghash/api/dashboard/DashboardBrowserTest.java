@@ -47,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
     "neghash.events.heartbeat=10m"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(120)
+@Timeout(240)
 class DashboardBrowserTest {
 
   private static final int N = 20_000;

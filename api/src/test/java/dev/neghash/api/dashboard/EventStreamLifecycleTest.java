@@ -27,7 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class EventStreamLifecycleTest {
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void idleStreamOpensAtOnceAndEndsWhenTheServiceStops() throws Exception {
     Path data = Files.createTempDirectory("neghash-sse-lifecycle-");
     ConfigurableApplicationContext ctx = NeghashApplication.start("--server.port=0", "--neghash.data-dir=" + data,
@@ -41,14 +41,14 @@ class EventStreamLifecycleTest {
       HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/jobs/events"))
           .header("Accept", "text/event-stream").build();
       // No job exists, so the stream has no event to send: its headers must come anyway.
-      HttpResponse<InputStream> res = http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream()).get(30, TimeUnit.SECONDS);
+      HttpResponse<InputStream> res = http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream()).get(90, TimeUnit.SECONDS);
       assertThat(res.statusCode()).isEqualTo(200);
       assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
       BufferedReader body = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8));
       assertThat(body.readLine()).isEqualTo(":open");
 
       // Stopping the service ends the stream, and the graceful shutdown (60 s per phase) does not
-      // wait for it: the close returns well before that.
+      // wait for it: the close returns before that even on a busy machine.
       long t0 = System.nanoTime();
       CompletableFuture<Void> closing = CompletableFuture.runAsync(ctx::close);
       CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
@@ -62,10 +62,10 @@ class EventStreamLifecycleTest {
           return "closed: " + e.getMessage();
         }
       });
-      rest.get(30, TimeUnit.SECONDS);
-      closing.get(30, TimeUnit.SECONDS);
+      rest.get(50, TimeUnit.SECONDS);
+      closing.get(50, TimeUnit.SECONDS);
       closed = true;
-      assertThat((System.nanoTime() - t0) / 1e9).as("seconds to stop").isLessThan(30);
+      assertThat((System.nanoTime() - t0) / 1e9).as("seconds to stop").isLessThan(50);
     } finally {
       if (!closed) {
         ctx.close();
