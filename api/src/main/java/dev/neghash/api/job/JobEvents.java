@@ -49,6 +49,13 @@ public class JobEvents implements DisposableBean {
     e.onTimeout(() -> subs.remove(s));
     e.onError(t -> subs.remove(s));
     subs.add(s);
+    try {
+      // A comment first, so the response headers reach the client even before the first event.
+      e.send(SseEmitter.event().comment("neghash job events"));
+    } catch (IOException | IllegalStateException ex) {
+      subs.remove(s);
+      return e;
+    }
     for (JobView v : initial) {
       send(s, v);
     }
