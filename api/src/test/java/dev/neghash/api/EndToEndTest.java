@@ -58,6 +58,7 @@ class EndToEndTest {
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
     Path dir = Files.createTempDirectory("neghash-e2e-");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.neghash.api.storage.DataStore.deleteQuietly(dir)));
     r.add("neghash.data-dir", dir::toString);
   }
 
