@@ -171,10 +171,10 @@ public final class Harness implements Callable<Integer> {
         o, work != null ? work : Path.of(System.getProperty("java.io.tmpdir")), keepWork,
         quick ? "quick" : "default", t, kk, sortedBits, seed, negatives, python,
         or(lshPairs, quick ? 1e9 : 4e9),
-        or(faissBinaryPairs, quick ? 2e7 : 6e8),
-        or(exactFma, quick ? 2e10 : 1.2e12),
-        or(faissFlatFma, quick ? 2e10 : 6e11),
-        or(qualityPairs, quick ? 1e7 : 2e8),
+        or(faissBinaryPairs, quick ? 2e7 : 3e8),
+        or(exactFma, quick ? 2e10 : 2e11),
+        or(faissFlatFma, quick ? 2e10 : 3e11),
+        or(qualityPairs, quick ? 1e7 : 1e8),
         qualityMax != null ? qualityMax : quick ? 200 : 1000,
         64, specs, note, childTimeoutMinutes, Math.max(1, repeat), ompWaitPolicy);
   }

@@ -62,6 +62,7 @@ final class Orchestrator {
       facts.put("k", Integer.toString(s.k()));
       facts.put("seed", Long.toString(s.seed()));
       facts.put("mode", s.mode());
+      facts.put("JVM heap caps", "per method process: 256 MiB + 1.5 x what the method must hold");
       facts.put("timing", s.repeat() == 1 ? "one run per search, after an untimed warm-up (JVM)"
           : "fastest of " + s.repeat() + " runs per search, after an untimed warm-up (JVM)");
       Properties py = python("info", List.of(), work.resolve("faiss-info"));
@@ -122,7 +123,8 @@ final class Orchestrator {
 
     for (int b : s.bits()) {
       String name = "lsh-" + b;
-      Properties p = java("lsh", 1024L * (1 << 20) + (long) n * (b / 8 * 3 + 48) + (512L << 20),
+      Properties p = java("lsh", heap(Math.min(512L << 20, 4L * b * n) + (long) n * (3 * b / 8 + 8)
+              + (long) (mLsh + mFb) * k * 8),
           List.of("--data", dir.toString(), "--bits", Integer.toString(b), "--k", Integer.toString(k),
               "--threads", Integer.toString(s.threads()), "--seed", Long.toString(s.seed()),
               "--anchors", aLsh.toString(), "--self-anchors", aFb.toString(), "--keep", aQ.toString(),
@@ -166,7 +168,7 @@ final class Orchestrator {
       }
     }
 
-    Properties e = java("exact", 1024L * (1 << 20) + 2L * n * d * 4 + (long) mEx * k * 8,
+    Properties e = java("exact", heap(2L * n * d * 4 + (long) mEx * (d * 4 + k * 8)),
         List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
             "--anchors", aEx.toString(), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "exact",
             "--repeat", Integer.toString(s.repeat())),
@@ -186,7 +188,7 @@ final class Orchestrator {
     NpyInts.write(ffKeep, dropSelf(NpyInts.read(dir.resolve("faiss-flat.ids.npy")), k, NpyInts.read(aFf), qAnchors));
     evalMethods.add(line("faiss-flat-ip", Rule.SELF, ffKeep));
 
-    Properties r = java("random", 512L * (1 << 20) + (long) n * 8,
+    Properties r = java("random", heap((long) n * 8),
         List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
             "--seed", Long.toString(s.seed()), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "random"),
         dir.resolve("random"));
@@ -197,7 +199,8 @@ final class Orchestrator {
 
     Path methods = dir.resolve("methods.tsv");
     Files.write(methods, evalMethods);
-    Properties q = java("eval", 1024L * (1 << 20) + (long) n * d * 4 + (64L << 20) * s.threads(),
+    Properties q = java("eval", heap((long) n * d * 4
+            + (long) s.threads() * ((long) (mQ + d) * QualityEval.BLOCK * 4 + 24L * evalMethods.size() * mQ * (k + 1))),
         List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
             "--negatives", Integer.toString(s.negatives()), "--keep", aQ.toString(), "--methods", methods.toString()),
         dir.resolve("eval"));
@@ -299,6 +302,15 @@ final class Orchestrator {
         search, all, rss, bytesPerItem, 0, Double.NaN, Double.NaN, Double.NaN, note);
   }
 
+  /**
+   * The heap cap of a worker JVM: what the method must hold (its data, copies and results) with
+   * 50% headroom, plus 256 MiB. Caps follow need, so a worker's RSS reflects its method rather
+   * than a generous default heap the collector is free to fill.
+   */
+  static long heap(long needBytes) {
+    return (256L << 20) + needBytes * 3 / 2;
+  }
+
   private static String line(String name, Rule rule, Path ids) {
     return name + "\t" + rule.id() + "\t" + ids;
   }
@@ -331,6 +343,7 @@ final class Orchestrator {
     Path logFile = Path.of(prefix + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
     pb.environment().putAll(env);
+    long t0 = System.nanoTime();
     Process p = pb.start();
     if (!p.waitFor(s.childTimeoutMinutes(), TimeUnit.MINUTES)) {
       p.destroyForcibly().waitFor();
@@ -343,6 +356,7 @@ final class Orchestrator {
       throw new IllegalStateException(what + " failed with exit code " + p.exitValue() + ":\n" + tail
           + "\ncommand: " + String.join(" ", cmd));
     }
+    log.printf("  %-16s %6.1f s%n", prefix.getFileName(), (System.nanoTime() - t0) / 1e9);
     return PropsFile.read(Path.of(prefix + ".props"));
   }
 
