@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
     })
 public final class Harness implements Callable<Integer> {
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--quick", description = "Small data and budgets (CI smoke test, under 2 minutes on 2 cores).")
   boolean quick;
 
@@ -143,13 +146,13 @@ public final class Harness implements Callable<Integer> {
     Set<String> known = Set.of("fashion-pixels", "fashion-pca", "synthetic");
     for (String d : datasets) {
       if (!known.contains(d)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "unknown data set '" + d + "'; use " + known);
+        throw new CommandLine.ParameterException(commandLine(), "unknown data set '" + d + "'; use " + known);
       }
     }
     int[] bs = bits != null ? bits : quick ? new int[] {128, 512} : new int[] {128, 256, 512, 1024};
     for (int b : bs) {
       if (b < 64 || b > 4096 || b % 64 != 0) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "bits must be multiples of 64 in [64, 4096], got " + b);
+        throw new CommandLine.ParameterException(commandLine(), "bits must be multiples of 64 in [64, 4096], got " + b);
       }
     }
     List<DatasetSpec> specs = new ArrayList<>();
@@ -177,6 +180,10 @@ public final class Harness implements Callable<Integer> {
         or(qualityPairs, quick ? 1e7 : 1e8),
         qualityMax != null ? qualityMax : quick ? 200 : 1000,
         64, specs, note, childTimeoutMinutes, Math.max(1, repeat), ompWaitPolicy);
+  }
+
+  private CommandLine commandLine() {
+    return spec != null ? spec.commandLine() : new CommandLine(this);
   }
 
   private static double or(Double v, double d) {
