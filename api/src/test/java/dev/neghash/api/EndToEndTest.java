@@ -108,19 +108,20 @@ class EndToEndTest {
     assertThat(h.getJson("/api/v1/datasets/" + ds + "/snapshots").size()).as("the aborted upload left no snapshot").isEqualTo(1);
 
     // The all-jobs stream, opened before the job exists, must see it through to SUCCEEDED.
+    java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CompletableFuture<List<JsonNode>> all = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
-        return readEvents(h, "/api/v1/jobs/events", v -> v.get("state").asString().equals("SUCCEEDED"));
+        return readEvents(h, "/api/v1/jobs/events", open, v -> v.get("state").asString().equals("SUCCEEDED"));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     });
-    Thread.sleep(500);
+    assertThat(open.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the all-jobs stream opens at once").isTrue();
     Http.Res sub = h.postJson("/api/v1/datasets/" + ds + "/jobs", Map.of("k", K, "negatives", NEG));
     assertThat(sub.status()).isEqualTo(202);
     String job = sub.json().get("id").asString();
     assertThat(sub.raw().headers().firstValue("Location")).contains("/api/v1/jobs/" + job);
-    List<JsonNode> events = readEvents(h, "/api/v1/jobs/" + job + "/events", v -> false);
+    List<JsonNode> events = readEvents(h, "/api/v1/jobs/" + job + "/events", new java.util.concurrent.CountDownLatch(1), v -> false);
     assertThat(events).isNotEmpty();
     JsonNode last = events.get(events.size() - 1);
     assertThat(last.get("state").asString()).isEqualTo("SUCCEEDED");
@@ -156,11 +157,13 @@ class EndToEndTest {
   }
 
   /** Reads an event stream until it ends or {@code stop} accepts an event, checking the documented format. */
-  private static List<JsonNode> readEvents(Http h, String path, java.util.function.Predicate<JsonNode> stop) throws Exception {
+  private static List<JsonNode> readEvents(Http h, String path, java.util.concurrent.CountDownLatch open,
+      java.util.function.Predicate<JsonNode> stop) throws Exception {
     HttpResponse<Stream<String>> r = h.client().send(HttpRequest.newBuilder(URI.create(h.base() + path))
         .header("Accept", "text/event-stream").timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    open.countDown(); // the server registered the stream before it sent the headers
     List<JsonNode> out = new ArrayList<>();
     JsonMapper m = JsonMapper.builder().build();
     long lastId = 0;
