@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -18,10 +19,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Pushes job changes to Server-Sent Events subscribers. Every event is {@code event: job}, with an
  * increasing {@code id} and the job's JSON view (as {@code GET /api/v1/jobs/{id}} returns it) as
  * {@code data}; a comment line is sent as a heartbeat. A per-job stream ends after the job's final
- * state; the all-jobs stream stays open until its timeout.
+ * state; the all-jobs stream stays open until its timeout, or until the service shuts down.
  */
 @Component
-public class JobEvents implements DisposableBean {
+public class JobEvents implements DisposableBean, SmartLifecycle {
 
   private record Sub(String jobId, SseEmitter emitter) {}
 
@@ -29,6 +30,8 @@ public class JobEvents implements DisposableBean {
   private final AtomicLong seq = new AtomicLong();
   private final long timeoutMillis;
   private final ScheduledExecutorService heartbeat;
+  private volatile boolean running;
+  private volatile boolean stopped;
 
   JobEvents(NeghashProperties props) {
     this.timeoutMillis = props.events().timeout().toMillis();
@@ -44,6 +47,11 @@ public class JobEvents implements DisposableBean {
   /** Opens a stream for one job (or all jobs when {@code jobId} is null), starting with {@code initial}. */
   SseEmitter subscribe(String jobId, Collection<JobView> initial) {
     SseEmitter e = new SseEmitter(timeoutMillis);
+    if (stopped) {
+      // Shutting down: a client reconnecting now gets an empty stream, not one that holds shutdown up.
+      e.complete();
+      return e;
+    }
     Sub s = new Sub(jobId, e);
     e.onCompletion(() -> subs.remove(s));
     e.onTimeout(() -> subs.remove(s));
@@ -96,11 +104,46 @@ public class JobEvents implements DisposableBean {
   }
 
   @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /**
+   * Stops after the job service (which publishes the jobs' last states at shutdown) and before the
+   * web server's graceful shutdown, which waits for open requests: an open event stream (a
+   * dashboard left open) would otherwise hold it for its whole timeout.
+   */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE - 512;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    stopped = true;
+    completeAll();
+  }
+
+  @Override
   public void destroy() {
     heartbeat.shutdownNow();
+    completeAll();
+  }
+
+  private void completeAll() {
     for (Sub s : subs) {
-      s.emitter().complete();
+      subs.remove(s);
+      try {
+        s.emitter().complete();
+      } catch (IllegalStateException e) {
+        // already completed by the container
+      }
     }
-    subs.clear();
   }
 }
