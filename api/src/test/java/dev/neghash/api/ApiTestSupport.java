@@ -39,6 +39,7 @@ abstract class ApiTestSupport {
   static {
     try {
       DATA = Files.createTempDirectory("neghash-api-test-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> DataStore.deleteQuietly(DATA)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -83,6 +83,7 @@ class CrashRecoveryTest {
       assertThat(stalling.stalled().await(60, TimeUnit.SECONDS)).isTrue();
       awaitStagingFolder(data, Duration.ofSeconds(30));
       s.kill9();
+      stalling.release();
       pending.cancel(true);
     }
 

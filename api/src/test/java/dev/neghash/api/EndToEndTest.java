@@ -58,6 +58,7 @@ class EndToEndTest {
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
     Path dir = Files.createTempDirectory("neghash-e2e-");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.neghash.api.storage.DataStore.deleteQuietly(dir)));
     r.add("neghash.data-dir", dir::toString);
   }
 
@@ -107,19 +108,23 @@ class EndToEndTest {
     assertThat(h.getJson("/api/v1/datasets/" + ds + "/snapshots").size()).as("the aborted upload left no snapshot").isEqualTo(1);
 
     // The all-jobs stream, opened before the job exists, must see it through to SUCCEEDED.
-    java.util.concurrent.CompletableFuture<List<JsonNode>> all = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    // Its own thread and client, so nothing else in this JVM can hold it up.
+    java.util.concurrent.CompletableFuture<List<JsonNode>> all = new java.util.concurrent.CompletableFuture<>();
+    Http listener = new Http(h.base());
+    Thread.ofPlatform().daemon().name("all-jobs-events").start(() -> {
       try {
-        return readEvents(h, "/api/v1/jobs/events", v -> v.get("state").asString().equals("SUCCEEDED"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+        all.complete(readEvents(listener, "/api/v1/jobs/events", open, v -> v.get("state").asString().equals("SUCCEEDED")));
+      } catch (Throwable e) {
+        all.completeExceptionally(e);
       }
     });
-    Thread.sleep(500);
+    assertThat(open.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the all-jobs stream opens at once").isTrue();
     Http.Res sub = h.postJson("/api/v1/datasets/" + ds + "/jobs", Map.of("k", K, "negatives", NEG));
     assertThat(sub.status()).isEqualTo(202);
     String job = sub.json().get("id").asString();
     assertThat(sub.raw().headers().firstValue("Location")).contains("/api/v1/jobs/" + job);
-    List<JsonNode> events = readEvents(h, "/api/v1/jobs/" + job + "/events", v -> false);
+    List<JsonNode> events = readEvents(h, "/api/v1/jobs/" + job + "/events", new java.util.concurrent.CountDownLatch(1), v -> false);
     assertThat(events).isNotEmpty();
     JsonNode last = events.get(events.size() - 1);
     assertThat(last.get("state").asString()).isEqualTo("SUCCEEDED");
@@ -155,11 +160,13 @@ class EndToEndTest {
   }
 
   /** Reads an event stream until it ends or {@code stop} accepts an event, checking the documented format. */
-  private static List<JsonNode> readEvents(Http h, String path, java.util.function.Predicate<JsonNode> stop) throws Exception {
+  private static List<JsonNode> readEvents(Http h, String path, java.util.concurrent.CountDownLatch open,
+      java.util.function.Predicate<JsonNode> stop) throws Exception {
     HttpResponse<Stream<String>> r = h.client().send(HttpRequest.newBuilder(URI.create(h.base() + path))
         .header("Accept", "text/event-stream").timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    open.countDown(); // the server registered the stream before it sent the headers
     List<JsonNode> out = new ArrayList<>();
     JsonMapper m = JsonMapper.builder().build();
     long lastId = 0;

@@ -57,12 +57,12 @@ public class JobEvents implements DisposableBean, SmartLifecycle {
     e.onTimeout(() -> subs.remove(s));
     e.onError(t -> subs.remove(s));
     subs.add(s);
-    // A stream with nothing to send yet would not even send its headers before the first heartbeat,
-    // and clients (EventSource, fetch) see a stream as open only once the headers arrive.
     try {
-      e.send(SseEmitter.event().comment("open"));
+      // A comment first, so the response headers reach the client even before the first event.
+      e.send(SseEmitter.event().comment("neghash job events"));
     } catch (IOException | IllegalStateException ex) {
       subs.remove(s);
+      return e;
     }
     for (JobView v : initial) {
       send(s, v);

@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -56,6 +57,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+      // The client stopped sending (or reading); nothing was stored and nobody reads this answer.
+      log.info("client went away: {}", e.toString());
+      return problem(Problems.of(HttpStatus.BAD_REQUEST, "client-disconnected", "the client closed the connection"),
+          new HttpHeaders());
+    }
     String ref = UUID.randomUUID().toString().substring(0, 8);
     log.error("internal error (reference {})", ref, e);
     return problem(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal",

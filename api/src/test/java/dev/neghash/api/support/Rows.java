@@ -20,6 +20,7 @@ public final class Rows extends InputStream {
   private final byte[] pool;
   private final CountDownLatch stalled = new CountDownLatch(1);
   private long sent;
+  private volatile boolean released;
 
   /** A generator of {@code rows x dims} floats that stalls after {@code stallAfter} bytes (or never if negative). */
   public Rows(long rows, int dims, long seed, long stallAfter) {
@@ -42,6 +43,11 @@ public final class Rows extends InputStream {
     return (row * 104_729L) % (POOL - dims);
   }
 
+  /** Ends a stalled stream, so no thread of the client stays blocked in it. */
+  public void release() {
+    released = true;
+  }
+
   /** Released once the stream has stalled. */
   public CountDownLatch stalled() {
     return stalled;
@@ -61,11 +67,13 @@ public final class Rows extends InputStream {
     if (stallAfter >= 0 && sent >= stallAfter) {
       stalled.countDown();
       try {
-        Thread.sleep(Long.MAX_VALUE);
+        while (!released) {
+          Thread.sleep(20);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return -1;
       }
+      return -1;
     }
     long limit = total;
     if (stallAfter >= 0) {

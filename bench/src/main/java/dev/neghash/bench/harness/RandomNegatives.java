@@ -1,0 +1,62 @@
+package dev.neghash.bench.harness;
+
+import dev.neghash.bench.data.SyntheticEmbeddings;
+import java.util.SplittableRandom;
+
+/**
+ * The floor of the comparison: k distinct negatives per anchor drawn uniformly from the items of
+ * other labels (no search at all). Each anchor draws from its own generator, seeded by the seed
+ * and the anchor id, so results do not depend on threads.
+ */
+final class RandomNegatives {
+
+  private RandomNegatives() {}
+
+  /**
+   * Writes anchor {@code a}'s k negatives to {@code out[off .. off + k)} (-1 padded when fewer than
+   * k admissible items exist; {@code admissible} is their count).
+   */
+  static void draw(int a, int[] labels, int k, long seed, long admissible, int[] out, int off) {
+    int n = labels.length;
+    if (admissible <= k) {
+      int m = 0;
+      for (int c = 0; c < n; c++) {
+        if (c != a && labels[c] != labels[a]) {
+          out[off + m++] = c;
+        }
+      }
+      while (m < k) {
+        out[off + m++] = -1;
+      }
+      return;
+    }
+    // SplittableRandom: cheap to create once per anchor (a factory lookup per anchor is not).
+    SplittableRandom rng = new SplittableRandom(SyntheticEmbeddings.mix(seed, a));
+    int m = 0;
+    while (m < k) {
+      int c = rng.nextInt(n);
+      if (c == a || labels[c] == labels[a] || contains(out, off, m, c)) {
+        continue;
+      }
+      out[off + m++] = c;
+    }
+  }
+
+  private static boolean contains(int[] a, int off, int len, int v) {
+    for (int i = 0; i < len; i++) {
+      if (a[off + i] == v) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Items per label value, for the admissible counts. */
+  static java.util.Map<Integer, Integer> labelCounts(int[] labels) {
+    java.util.Map<Integer, Integer> m = new java.util.HashMap<>();
+    for (int l : labels) {
+      m.merge(l, 1, Integer::sum);
+    }
+    return m;
+  }
+}

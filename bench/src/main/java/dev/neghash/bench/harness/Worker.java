@@ -1,0 +1,255 @@
+package dev.neghash.bench.harness;
+
+import dev.neghash.bench.harness.Searches.Rule;
+import dev.neghash.engine.io.Npy;
+import dev.neghash.engine.kernel.KernelProvider;
+import dev.neghash.engine.kernel.KernelProviders;
+import dev.neghash.engine.lsh.Encoder;
+import dev.neghash.engine.lsh.PackedCodes;
+import dev.neghash.engine.search.Neighbours;
+import dev.neghash.engine.util.Parallel;
+import dev.neghash.engine.util.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * One method of the harness in its own JVM, so that its peak RSS is its own: {@code noop} (JVM
+ * baseline), {@code lsh} (NegHash encode + Hamming search), {@code exact} (NegHash exact cosine
+ * search), {@code random} (random negatives) and {@code eval} (quality of every method's lists).
+ * Arguments are {@code --key value} pairs; results go to the {@code --props} file.
+ *
+ * <p>Every timed search is preceded by an untimed warm-up search of a few anchors against a
+ * subset of candidates, so the timings are of compiled code, as in a long-running trainer.
+ */
+public final class Worker {
+
+  private Worker() {}
+
+  /** Runs the mode in {@code args[0]}. */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      throw new IllegalArgumentException("usage: Worker noop|lsh|exact|random|eval --key value ...");
+    }
+    Map<String, String> a = new HashMap<>();
+    for (int i = 1; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --key, got " + args[i]);
+      }
+      a.put(args[i].substring(2), args[i + 1]);
+    }
+    Properties out = new Properties();
+    KernelProvider kp = KernelProviders.get();
+    out.setProperty("provider", kp.name());
+    switch (args[0]) {
+      case "noop" -> { }
+      case "lsh" -> lsh(a, kp, out);
+      case "exact" -> exact(a, kp, out);
+      case "random" -> random(a, out);
+      case "eval" -> eval(a, kp, out);
+      default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+    }
+    out.setProperty("rss_bytes", Long.toString(ProcStatus.peakRssBytes()));
+    PropsFile.write(Path.of(req(a, "props")), out);
+  }
+
+  private static void lsh(Map<String, String> a, KernelProvider kp, Properties out) throws IOException {
+    Path data = Path.of(req(a, "data"));
+    int bits = Integer.parseInt(req(a, "bits"));
+    int k = Integer.parseInt(req(a, "k"));
+    int threads = Integer.parseInt(req(a, "threads"));
+    long seed = Long.parseLong(req(a, "seed"));
+    Path outDir = Path.of(req(a, "out"));
+    String name = req(a, "name");
+    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+    int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
+    int[] selfAnchors = NpyInts.read(Path.of(req(a, "self-anchors")));
+    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+
+    warmUpEncoder(data.resolve("x.npy"), bits, seed, threads, kp);
+    long t0 = System.nanoTime();
+    Encoder.Encoded e;
+    try (InputStream in = Files.newInputStream(data.resolve("x.npy"));
+        Npy.FloatRowReader r = new Npy.FloatRowReader(in)) {
+      Encoder enc = new Encoder(r.cols(), Encoder.Options.of(bits, seed).withThreads(threads), kp);
+      int chunk = 8192;
+      float[] buf = new float[chunk * r.cols()];
+      try (Encoder.Session s = enc.begin(Progress.NONE)) {
+        int m;
+        while ((m = r.next(buf, chunk)) > 0) {
+          s.add(buf, m);
+        }
+        e = s.finish();
+      }
+    }
+    double wall = (System.nanoTime() - t0) / 1e9;
+    PackedCodes codes = e.codes();
+    double encode = e.projectSeconds() + e.binarizeSeconds();
+    out.setProperty("encode_s", Double.toString(encode));
+    out.setProperty("load_s", Double.toString(Math.max(0, wall - encode)));
+    out.setProperty("spilled_bytes", Long.toString(e.spilledBytes()));
+    out.setProperty("bytes_per_item", Double.toString(codes.words().length * 8.0 / codes.n()));
+    Npy.writeUint8(outDir.resolve(name + ".codes.npy"), codes.toBytes(), codes.n(), bits / 8);
+
+    int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
+    warmUpHamming(codes, labels, k, threads, kp);
+    Timed nl = timed(repeat, () -> Searches.hamming(codes, anchors, Rule.LABELS, labels, k, threads, kp));
+    out.setProperty("search_s", Double.toString(nl.seconds()));
+    out.setProperty("search_anchors", Integer.toString(anchors.length));
+    NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(nl.result().ids(), k, anchors, keep));
+
+    Timed ts = timed(repeat, () -> Searches.hamming(codes, selfAnchors, Rule.SELF, labels, k, threads, kp));
+    Neighbours ns = ts.result();
+    out.setProperty("search_self_s", Double.toString(ts.seconds()));
+    out.setProperty("self_anchors", Integer.toString(selfAnchors.length));
+    NpyInts.write(outDir.resolve(name + ".self.ids.npy"), ns.ids());
+    NpyInts.write(outDir.resolve(name + ".self.dist.npy"), ns.hamming());
+    NpyInts.write(outDir.resolve(name + ".selfkeep.ids.npy"), Searches.rowsOf(ns.ids(), k, selfAnchors, keep));
+  }
+
+  /** Encodes the first rows once, untimed, so the timed encoding runs compiled kernels. */
+  private static void warmUpEncoder(Path x, int bits, long seed, int threads, KernelProvider kp) throws IOException {
+    try (InputStream in = Files.newInputStream(x); Npy.FloatRowReader r = new Npy.FloatRowReader(in)) {
+      float[] buf = new float[4096 * r.cols()];
+      int m = r.next(buf, 4096);
+      new Encoder(r.cols(), Encoder.Options.of(bits, seed).withThreads(threads), kp).encode(buf, m);
+    }
+  }
+
+  /** Searches a few anchors against a subset, untimed, with both rules the timed searches use. */
+  private static void warmUpHamming(PackedCodes codes, int[] labels, int k, int threads, KernelProvider kp) {
+    int nc = Math.min(codes.n(), 20_000);
+    if (nc <= k + 1) {
+      return;
+    }
+    PackedCodes c = codes.slice(0, nc);
+    int[] l = Arrays.copyOf(labels, nc);
+    int[] anchors = new int[Math.min(nc, 256)];
+    Arrays.setAll(anchors, i -> i);
+    Searches.hamming(c, anchors, Rule.LABELS, l, k, threads, kp);
+    Searches.hamming(c, anchors, Rule.SELF, l, k, threads, kp);
+  }
+
+  private static void exact(Map<String, String> a, KernelProvider kp, Properties out) throws IOException {
+    Path data = Path.of(req(a, "data"));
+    int k = Integer.parseInt(req(a, "k"));
+    int threads = Integer.parseInt(req(a, "threads"));
+    Path outDir = Path.of(req(a, "out"));
+    String name = req(a, "name");
+    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+    int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
+    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+    long t0 = System.nanoTime();
+    int[] shape = new int[2];
+    float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+    out.setProperty("load_s", Double.toString((System.nanoTime() - t0) / 1e9));
+    int n = shape[0];
+    int d = shape[1];
+    out.setProperty("bytes_per_item", Double.toString(4.0 * d));
+
+    int nc = Math.min(n, 20_000);
+    if (nc > k + 1) {
+      int[] wa = new int[Math.min(nc, 64)];
+      Arrays.setAll(wa, i -> i);
+      Searches.cosine(Arrays.copyOf(x, nc * d), nc, d, wa, Rule.LABELS, Arrays.copyOf(labels, nc), k, threads, kp);
+    }
+    int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
+    Timed nb = timed(repeat, () -> Searches.cosine(x, n, d, anchors, Rule.LABELS, labels, k, threads, kp));
+    out.setProperty("search_s", Double.toString(nb.seconds()));
+    out.setProperty("search_anchors", Integer.toString(anchors.length));
+    NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(nb.result().ids(), k, anchors, keep));
+  }
+
+  private static void random(Map<String, String> a, Properties out) throws IOException {
+    Path data = Path.of(req(a, "data"));
+    int k = Integer.parseInt(req(a, "k"));
+    int threads = Integer.parseInt(req(a, "threads"));
+    long seed = Long.parseLong(req(a, "seed"));
+    Path outDir = Path.of(req(a, "out"));
+    String name = req(a, "name");
+    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+    int n = labels.length;
+    Map<Integer, Integer> perLabel = RandomNegatives.labelCounts(labels);
+    long t0 = System.nanoTime();
+    long[] checksum = new long[(n + 4095) / 4096];
+    Parallel.forRange(threads, n, 4096, (from, to) -> {
+      int[] buf = new int[k];
+      long sum = 0;
+      for (int i = from; i < to; i++) {
+        RandomNegatives.draw(i, labels, k, seed, n - perLabel.get(labels[i]), buf, 0);
+        sum += buf[0];
+      }
+      checksum[from / 4096] = sum;
+    });
+    out.setProperty("search_s", Double.toString((System.nanoTime() - t0) / 1e9));
+    out.setProperty("search_anchors", Integer.toString(n));
+    out.setProperty("checksum", Long.toString(Arrays.stream(checksum).sum()));
+    out.setProperty("bytes_per_item", "4");
+    int[] rows = new int[keep.length * k];
+    for (int s = 0; s < keep.length; s++) {
+      RandomNegatives.draw(keep[s], labels, k, seed, n - perLabel.get(labels[keep[s]]), rows, s * k);
+    }
+    NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), rows);
+  }
+
+  private static void eval(Map<String, String> a, KernelProvider kp, Properties out) throws IOException {
+    Path data = Path.of(req(a, "data"));
+    int k = Integer.parseInt(req(a, "k"));
+    int threads = Integer.parseInt(req(a, "threads"));
+    int negatives = Integer.parseInt(req(a, "negatives"));
+    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+    int[] shape = new int[2];
+    float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+    List<QualityEval.Method> methods = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of(req(a, "methods")))) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split("\t");
+      methods.add(new QualityEval.Method(f[0], Rule.parse(f[1]), NpyInts.read(Path.of(f[2]))));
+    }
+    long t0 = System.nanoTime();
+    List<QualityEval.Score> scores =
+        QualityEval.evaluate(x, shape[0], shape[1], labels, keep, k, negatives, methods, threads, kp);
+    out.setProperty("eval_s", Double.toString((System.nanoTime() - t0) / 1e9));
+    out.setProperty("anchors", Integer.toString(keep.length));
+    for (QualityEval.Score s : scores) {
+      out.setProperty(s.name() + ".overlap", Double.toString(s.overlap()));
+      out.setProperty(s.name() + ".posdist", Double.toString(s.meanPositionalDistance()));
+      out.setProperty(s.name() + ".negshare", Double.toString(s.negativeShare()));
+      out.setProperty(s.name() + ".listed", Long.toString(s.listed()));
+    }
+  }
+
+  /** A search result and the shortest wall time of its repetitions. */
+  private record Timed(Neighbours result, double seconds) {}
+
+  /** Runs {@code search} {@code repeat} times (results are deterministic) and keeps the fastest time. */
+  private static Timed timed(int repeat, java.util.function.Supplier<Neighbours> search) {
+    Neighbours r = null;
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < Math.max(1, repeat); i++) {
+      long t = System.nanoTime();
+      r = search.get();
+      best = Math.min(best, (System.nanoTime() - t) / 1e9);
+    }
+    return new Timed(r, best);
+  }
+
+  private static String req(Map<String, String> a, String key) {
+    String v = a.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("missing --" + key);
+    }
+    return v;
+  }
+}

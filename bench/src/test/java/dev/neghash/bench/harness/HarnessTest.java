@@ -1,0 +1,46 @@
+package dev.neghash.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class HarnessTest {
+
+  private static Settings parse(String... args) {
+    Harness h = new Harness();
+    new CommandLine(h).parseArgs(args);
+    return h.settings();
+  }
+
+  @Test
+  void defaultsFollowTheIssue() {
+    Settings s = parse();
+    assertThat(s.bits()).containsExactly(128, 256, 512, 1024);
+    assertThat(s.k()).isEqualTo(128);
+    assertThat(s.datasets()).extracting(DatasetSpec::name).containsExactly("fashion-pixels", "fashion-pca128",
+        "synthetic-10000", "synthetic-30000", "synthetic-100000", "synthetic-300000", "synthetic-1000000");
+    assertThat(s.datasets().get(0).n()).isEqualTo(60_000);
+    assertThat(s.datasets().get(0).allAnchors()).isTrue();
+    assertThat(s.datasets().get(2).d()).isEqualTo(768);
+  }
+
+  @Test
+  void quickIsSmall() {
+    Settings s = parse("--quick", "--bits", "1024,128");
+    assertThat(s.mode()).isEqualTo("quick");
+    assertThat(s.bits()).containsExactly(128, 1024);
+    assertThat(s.out().toString()).endsWith("quick");
+    assertThat(s.datasets()).allSatisfy(d -> assertThat(d.n()).isLessThanOrEqualTo(10_000));
+  }
+
+  @Test
+  void rejectsBadBitsAndUnknownDataSets() {
+    Harness h = new Harness();
+    CommandLine cl = new CommandLine(h);
+    cl.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    assertThat(cl.execute("--bits", "100")).isEqualTo(2);
+    assertThat(cl.execute("--datasets", "mnist")).isEqualTo(2);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.neghash.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+  @TempDir
+  Path out;
+
+  private Settings settings() {
+    return new Settings(out, out, false, "default", 2, 128, new int[] {512, 1024}, 42, 16, "python3", 1, 1, 1, 1, 1,
+        10, 64, List.of(), "shared machine", 1, 1, "PASSIVE");
+  }
+
+  private static Row row(String ds, int n, String method, int bits, String rule, double encode, int anchors,
+      double search, double overlap) {
+    double all = search * n / anchors;
+    return new Row(ds, n, 784, method, bits, rule, 2, 0.1, encode, anchors, search, all, 300_000_000L,
+        bits > 0 ? bits / 8.0 : 3136, 100, overlap, 3.0, 0.9, "");
+  }
+
+  private List<Row> rows() {
+    List<Row> r = new ArrayList<>();
+    for (String ds : List.of("fashion-pixels", "synthetic-10000", "synthetic-100000")) {
+      int n = ds.equals("fashion-pixels") ? 60_000 : ds.equals("synthetic-10000") ? 10_000 : 100_000;
+      r.add(row(ds, n, "neghash-lsh", 512, "labels", 1.0, n, 2.0, 0.60));
+      r.add(row(ds, n, "neghash-lsh", 512, "self", 1.0, 1000, 0.1, 0.70));
+      r.add(row(ds, n, "faiss-binary-flat", 512, "self", 0.0, 1000, 0.5, 0.70));
+      r.add(row(ds, n, "neghash-lsh", 1024, "labels", 2.0, n, 3.0, 0.65));
+      r.add(row(ds, n, "neghash-lsh", 1024, "self", 2.0, 1000, 0.2, 0.75));
+      r.add(row(ds, n, "faiss-binary-flat", 1024, "self", 0.0, 1000, 0.3, 0.75));
+      r.add(row(ds, n, "neghash-exact", 0, "labels", 0, n, 40.0, 1.0));
+      r.add(row(ds, n, "faiss-flat-ip", 0, "self", 0.2, 5000, 2.0, 1.0));
+      r.add(row(ds, n, "random", 0, "labels", 0, n, 0.1, 0.002));
+    }
+    return r;
+  }
+
+  @Test
+  void statesEachTargetAsMeasured() {
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("date", "today");
+    String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(facts, List.of("check ok"), 12), List.of("a.png"));
+    // 512 bits: exact 40 s, LSH mining 1 + 2 s: 13.3x; overlap 0.60 >= 0.54.
+    assertThat(md).contains("LSH mining is 13.3x faster than exact mining (target: at least 10x: **met**)");
+    assertThat(md).contains("overlap@128 0.600 against the paper's 0.54 on SOP (**met**)");
+    assertThat(md).contains("overlap@128 0.650 against the paper's 0.70 on SOP (**not met**)");
+    // FAISS / NegHash: 0.5 / 0.1 and 0.3 / 0.2: faster everywhere, smallest 1.5x.
+    assertThat(md).contains("NegHash faster than FAISS at every b on every data set: **yes** (smallest ratio 1.5x)");
+    assertThat(md).contains("| date | today |").contains("- check ok").contains("![a.png](a.png)");
+    assertThat(md).contains("~"); // extrapolated rows are marked
+  }
+
+  @Test
+  void csvHasOneLinePerRow() {
+    String csv = Report.csv(rows());
+    assertThat(csv.lines()).hasSize(1 + rows().size());
+    assertThat(csv.lines().skip(1)).allSatisfy(l -> assertThat(l.split(",", -1)).hasSize(21));
+  }
+
+  @Test
+  void drawsThePlotsAsPngs() throws Exception {
+    assumeTrue(fontsInstalled(), "no fonts installed (Debian: fontconfig fonts-dejavu-core); plots need text");
+    List<String> files = Plots.write(settings(), rows());
+    assertThat(files).containsExactly("scaling.png", "time_vs_bits.png", "quality_vs_bits.png", "memory.png");
+    for (String f : files) {
+      BufferedImage img = ImageIO.read(Files.newInputStream(out.resolve(f)));
+      assertThat(img.getWidth()).isEqualTo(820);
+      assertThat(img.getHeight()).isEqualTo(520);
+    }
+  }
+
+  private static boolean fontsInstalled() {
+    try {
+      return java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames().length > 0;
+    } catch (RuntimeException | Error e) {
+      return false;
+    }
+  }
+}
