@@ -30,16 +30,24 @@ public final class JavaKernels {
    */
   public static void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
     for (int r = 0; r < rows; r++) {
-      int zo = r * b;
+      projectRow(r, x, d, rT, b, z);
+    }
+  }
+
+  /**
+   * Row {@code r} of {@link #project}: the unit of work a device runs per parallel index, so the
+   * arithmetic (and therefore every float) is the same on every provider.
+   */
+  public static void projectRow(int r, float[] x, int d, float[] rT, int b, float[] z) {
+    int zo = r * b;
+    for (int j = 0; j < b; j++) {
+      z[zo + j] = 0f;
+    }
+    for (int i = 0; i < d; i++) {
+      float xi = x[r * d + i];
+      int ro = i * b;
       for (int j = 0; j < b; j++) {
-        z[zo + j] = 0f;
-      }
-      for (int i = 0; i < d; i++) {
-        float xi = x[r * d + i];
-        int ro = i * b;
-        for (int j = 0; j < b; j++) {
-          z[zo + j] = Math.fma(xi, rT[ro + j], z[zo + j]);
-        }
+        z[zo + j] = Math.fma(xi, rT[ro + j], z[zo + j]);
       }
     }
   }
@@ -52,18 +60,23 @@ public final class JavaKernels {
    */
   public static void binarize(
       float[] z, int rows, int b, float[] mean, long[] codes, int codeOffset) {
-    int words = b >>> 6;
     for (int r = 0; r < rows; r++) {
-      for (int w = 0; w < words; w++) {
-        long word = 0L;
-        int zo = r * b + (w << 6);
-        for (int t = 0; t < 64; t++) {
-          if (z[zo + t] >= mean[(w << 6) + t]) {
-            word |= 1L << t;
-          }
+      binarizeRow(r, z, b, mean, codes, codeOffset);
+    }
+  }
+
+  /** Row {@code r} of {@link #binarize} (the per-index unit of work of a device). */
+  public static void binarizeRow(int r, float[] z, int b, float[] mean, long[] codes, int codeOffset) {
+    int words = b >>> 6;
+    for (int w = 0; w < words; w++) {
+      long word = 0L;
+      int zo = r * b + (w << 6);
+      for (int t = 0; t < 64; t++) {
+        if (z[zo + t] >= mean[(w << 6) + t]) {
+          word |= 1L << t;
         }
-        codes[codeOffset + r * words + w] = word;
       }
+      codes[codeOffset + r * words + w] = word;
     }
   }
 
@@ -97,28 +110,67 @@ public final class JavaKernels {
       long[] anchorCodes, long[] candidateCodes, int candidates, int words,
       int[] anchorLabels, int[] candidateLabels, int[] posOffsets, int[] posIds,
       int excludeSelf, int k, int from, int to, int[] outIds, int[] outDist) {
+    int useLabels = anchorLabels != null ? 1 : 0;
+    int usePositives = posOffsets != null ? 1 : 0;
     for (int a = from; a < to; a++) {
       int base = a * k;
       heapInit(outDist, outIds, base, k);
-      int ao = a * words;
-      for (int c = 0; c < candidates; c++) {
-        if (excludeSelf != 0 && c == a) {
-          continue;
-        }
-        if (anchorLabels != null && anchorLabels[a] == candidateLabels[c]) {
-          continue;
-        }
-        int co = c * words;
-        int d = 0;
-        for (int w = 0; w < words; w++) {
-          d += Long.bitCount(anchorCodes[ao + w] ^ candidateCodes[co + w]);
-        }
-        if (beats(d, c, outDist[base], outIds[base])
-            && !isListed(posOffsets, posIds, a, c)) {
-          heapReplaceTop(outDist, outIds, base, k, d, c);
-        }
-      }
+      hammingScan(
+          anchorCodes, a, a, candidateCodes, candidates, 0, words,
+          useLabels, useLabels != 0 ? anchorLabels[a] : 0, candidateLabels,
+          usePositives, posIds, usePositives != 0 ? posOffsets[a] : 0,
+          usePositives != 0 ? posOffsets[a + 1] : 0,
+          excludeSelf, k, outDist, outIds, base);
       heapFinish(outDist, outIds, base, k);
+    }
+  }
+
+  /**
+   * Offers a run of candidates to one anchor's heap, in ascending index order: the per-anchor unit
+   * of work of {@link #hammingTopK}. Scanning the candidates in consecutive runs (blocks) with
+   * the same heap gives exactly the result of one scan over all of them, which is how a device
+   * with less memory than the codes works through them.
+   *
+   * <p>Flags are ints and absent arrays are never read (instead of null checks), so the method
+   * compiles for a device as it is.
+   *
+   * @param anchorCodes codes holding the anchor at row {@code anchorRow}
+   * @param anchorId the anchor's index in the whole task (for self-exclusion)
+   * @param candidateCodes {@code candidates} codes, row {@code c} is candidate {@code
+   *     candidateId0 + c}
+   * @param useLabels 1 to skip candidates whose label equals {@code anchorLabel}
+   * @param candidateLabels labels of the candidates in this run, row {@code c} as above (not read
+   *     when {@code useLabels == 0})
+   * @param usePositives 1 to skip the candidate ids listed in {@code positiveIds[positiveFrom,
+   *     positiveTo)}, sorted ascending (not read otherwise)
+   * @param excludeSelf 1 to skip the candidate whose index equals {@code anchorId}
+   * @param heapBase where the anchor's k-slot heap starts in {@code heapDist} and {@code heapIds}
+   *     (initialised with {@link #heapInit}, turned into a sorted list with {@link #heapFinish})
+   */
+  public static void hammingScan(
+      long[] anchorCodes, int anchorRow, int anchorId,
+      long[] candidateCodes, int candidates, int candidateId0, int words,
+      int useLabels, int anchorLabel, int[] candidateLabels,
+      int usePositives, int[] positiveIds, int positiveFrom, int positiveTo,
+      int excludeSelf, int k, int[] heapDist, int[] heapIds, int heapBase) {
+    int ao = anchorRow * words;
+    for (int c = 0; c < candidates; c++) {
+      int id = candidateId0 + c;
+      if (excludeSelf != 0 && id == anchorId) {
+        continue;
+      }
+      if (useLabels != 0 && anchorLabel == candidateLabels[c]) {
+        continue;
+      }
+      int co = c * words;
+      int d = 0;
+      for (int w = 0; w < words; w++) {
+        d += Long.bitCount(anchorCodes[ao + w] ^ candidateCodes[co + w]);
+      }
+      if (beats(d, id, heapDist[heapBase], heapIds[heapBase])
+          && (usePositives == 0 || !containsSorted(positiveIds, positiveFrom, positiveTo, id))) {
+        heapReplaceTop(heapDist, heapIds, heapBase, k, d, id);
+      }
     }
   }
 
@@ -132,9 +184,15 @@ public final class JavaKernels {
     if (offsets == null) {
       return false;
     }
-    int lo = offsets[a];
-    int hi = offsets[a + 1] - 1;
-    while (lo <= hi) {
+    return containsSorted(ids, offsets[a], offsets[a + 1], c);
+  }
+
+  /** Whether {@code c} occurs in {@code ids[from, to)}, which is sorted ascending (binary search). */
+  public static boolean containsSorted(int[] ids, int from, int to, int c) {
+    int lo = from;
+    int hi = to - 1;
+    boolean found = false;
+    while (lo <= hi && !found) {
       int mid = (lo + hi) >>> 1;
       int v = ids[mid];
       if (v < c) {
@@ -142,10 +200,10 @@ public final class JavaKernels {
       } else if (v > c) {
         hi = mid - 1;
       } else {
-        return true;
+        found = true;
       }
     }
-    return false;
+    return found;
   }
 
   /** Fills a k-slot max-heap at {@code base} with empty sentinels. */
