@@ -53,6 +53,27 @@ public final class JavaKernels {
   }
 
   /**
+   * {@link #projectRow} written with {@code a * b + c} instead of {@link Math#fma}, for device
+   * compilers that do not compile {@code Math.fma} but contract every float {@code a * b + c} into
+   * one fused multiply-add (TornadoVM does on all its backends: {@code tornado.enable.fma}, on by
+   * default). There it computes exactly {@link #projectRow}'s bits, which the device tests check;
+   * plain Java rounds the product and the sum separately, so host code must not call it.
+   */
+  public static void projectRowMulAdd(int r, float[] x, int d, float[] rT, int b, float[] z) {
+    int zo = r * b;
+    for (int j = 0; j < b; j++) {
+      z[zo + j] = 0f;
+    }
+    for (int i = 0; i < d; i++) {
+      float xi = x[r * d + i];
+      int ro = i * b;
+      for (int j = 0; j < b; j++) {
+        z[zo + j] = xi * rT[ro + j] + z[zo + j];
+      }
+    }
+  }
+
+  /**
    * Centres and sign-binarises projections into packed codes: bit {@code j} of row {@code r} is 1
    * when {@code z[r*b + j] >= mean[j]} (layout: {@link dev.neghash.engine.lsh.PackedCodes}).
    *
@@ -154,29 +175,52 @@ public final class JavaKernels {
       int usePositives, int[] positiveIds, int positiveFrom, int positiveTo,
       int excludeSelf, int k, int[] heapDist, int[] heapIds, int heapBase) {
     int ao = anchorRow * words;
+    // Nested ifs and int flags rather than continue and && : TornadoVM's OpenCL code generator
+    // (5.2.0) mistranslates continue and short-circuit conditions in this loop.
     for (int c = 0; c < candidates; c++) {
       int id = candidateId0 + c;
-      if (excludeSelf != 0 && id == anchorId) {
-        continue;
+      int admissible = 1;
+      if (excludeSelf != 0) {
+        if (id == anchorId) {
+          admissible = 0;
+        }
       }
-      if (useLabels != 0 && anchorLabel == candidateLabels[c]) {
-        continue;
+      if (useLabels != 0) {
+        if (anchorLabel == candidateLabels[c]) {
+          admissible = 0;
+        }
       }
-      int co = c * words;
-      int d = 0;
-      for (int w = 0; w < words; w++) {
-        d += Long.bitCount(anchorCodes[ao + w] ^ candidateCodes[co + w]);
-      }
-      if (beats(d, id, heapDist[heapBase], heapIds[heapBase])
-          && (usePositives == 0 || !containsSorted(positiveIds, positiveFrom, positiveTo, id))) {
-        heapReplaceTop(heapDist, heapIds, heapBase, k, d, id);
+      if (admissible != 0) {
+        int co = c * words;
+        int d = 0;
+        for (int w = 0; w < words; w++) {
+          d += Long.bitCount(anchorCodes[ao + w] ^ candidateCodes[co + w]);
+        }
+        if (beats(d, id, heapDist[heapBase], heapIds[heapBase])) {
+          // The listed id nearest above, or -1 (never an id): a value, not a constant flag, so the
+          // device compiler cannot turn the test below into a jump it then fails to translate.
+          int probe = -1;
+          if (usePositives != 0) {
+            if (positiveTo > positiveFrom) {
+              int at = lowerBound(positiveIds, positiveFrom, positiveTo, id);
+              probe = positiveIds[Math.min(at, positiveTo - 1)];
+            }
+          }
+          if (probe != id) {
+            heapReplaceTop(heapDist, heapIds, heapBase, k, d, id);
+          }
+        }
       }
     }
   }
 
-  /** Whether (d, id) is strictly nearer than (topD, topId): smaller distance, then smaller id. */
+  /**
+   * Whether (d, id) is strictly nearer than (topD, topId): smaller distance, then smaller id. All
+   * four are non-negative (distances, indices and the empty-slot sentinels), so comparing {@code
+   * d * 2^32 + id} does it in one comparison, which also keeps the device code free of branches.
+   */
   public static boolean beats(int d, int id, int topD, int topId) {
-    return d < topD || (d == topD && id < topId);
+    return (((long) d << 32) | id) < (((long) topD << 32) | topId);
   }
 
   /** Whether {@code c} is a listed positive of anchor {@code a} (binary search of a CSR row). */
@@ -191,8 +235,8 @@ public final class JavaKernels {
   public static boolean containsSorted(int[] ids, int from, int to, int c) {
     int lo = from;
     int hi = to - 1;
-    boolean found = false;
-    while (lo <= hi && !found) {
+    int found = 0;
+    while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       int v = ids[mid];
       if (v < c) {
@@ -200,10 +244,26 @@ public final class JavaKernels {
       } else if (v > c) {
         hi = mid - 1;
       } else {
-        found = true;
+        found = 1;
+        lo = hi + 1;
       }
     }
-    return found;
+    return found != 0;
+  }
+
+  /** The first index in {@code [from, to)} whose id is {@code >= c}, or {@code to} (binary search). */
+  public static int lowerBound(int[] ids, int from, int to, int c) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ids[mid] < c) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** Fills a k-slot max-heap at {@code base} with empty sentinels. */
@@ -219,24 +279,27 @@ public final class JavaKernels {
     siftDown(dist, ids, base, k, 0, d, id);
   }
 
+  // Moves (d, id) down from pos past every child it beats (a child nearer than it stays below).
+  // Written without break or short-circuit && so that TornadoVM compiles it as it reads.
   private static void siftDown(int[] dist, int[] ids, int base, int size, int pos, int d, int id) {
     int i = pos;
-    while (true) {
-      int l = 2 * i + 1;
-      if (l >= size) {
-        break;
-      }
-      int r = l + 1;
+    int l = 2 * i + 1;
+    while (l < size) {
       int m = l;
-      if (r < size && beats(dist[base + l], ids[base + l], dist[base + r], ids[base + r])) {
-        m = r;
+      int r = l + 1;
+      if (r < size) {
+        if (beats(dist[base + l], ids[base + l], dist[base + r], ids[base + r])) {
+          m = r;
+        }
       }
-      if (!beats(d, id, dist[base + m], ids[base + m])) {
-        break;
+      if (beats(d, id, dist[base + m], ids[base + m])) {
+        dist[base + i] = dist[base + m];
+        ids[base + i] = ids[base + m];
+        i = m;
+        l = 2 * i + 1;
+      } else {
+        l = size;
       }
-      dist[base + i] = dist[base + m];
-      ids[base + i] = ids[base + m];
-      i = m;
     }
     dist[base + i] = d;
     ids[base + i] = id;
