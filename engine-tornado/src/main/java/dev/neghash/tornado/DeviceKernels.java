@@ -36,20 +36,28 @@ final class DeviceKernels {
 
   private DeviceKernels() {}
 
-  /** Projects rows {@code [0, params[ROWS])} of a block, one row per parallel index. */
+  /**
+   * Projects rows {@code [0, params[ROWS])} of a block, one output value per parallel index (row,
+   * bit), accumulated in a register in the reference's order.
+   */
   static void project(float[] x, float[] rT, float[] z, int[] params, int capacity, int d, int b) {
     for (@Parallel int r = 0; r < capacity; r++) {
-      if (r < params[ROWS]) {
-        JavaKernels.projectRowMulAdd(r, x, d, rT, b, z);
+      for (@Parallel int j = 0; j < b; j++) {
+        if (r < params[ROWS]) {
+          z[r * b + j] = JavaKernels.projectOutputMulAdd(r, j, x, d, rT, b);
+        }
       }
     }
   }
 
-  /** Centres and packs rows {@code [0, params[ROWS])} of a block, one row per parallel index. */
+  /** Centres and packs rows {@code [0, params[ROWS])} of a block, one 64-bit word per index. */
   static void binarize(float[] z, float[] mean, long[] codes, int[] params, int capacity, int b) {
+    int words = b >>> 6;
     for (@Parallel int r = 0; r < capacity; r++) {
-      if (r < params[ROWS]) {
-        JavaKernels.binarizeRow(r, z, b, mean, codes, 0);
+      for (@Parallel int w = 0; w < words; w++) {
+        if (r < params[ROWS]) {
+          codes[r * words + w] = JavaKernels.binarizeWord(r, w, z, b, mean);
+        }
       }
     }
   }

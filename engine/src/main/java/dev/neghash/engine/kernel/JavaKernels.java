@@ -53,24 +53,19 @@ public final class JavaKernels {
   }
 
   /**
-   * {@link #projectRow} written with {@code a * b + c} instead of {@link Math#fma}, for device
-   * compilers that do not compile {@code Math.fma} but contract every float {@code a * b + c} into
-   * one fused multiply-add (TornadoVM does on all its backends: {@code tornado.enable.fma}, on by
-   * default). There it computes exactly {@link #projectRow}'s bits, which the device tests check;
-   * plain Java rounds the product and the sum separately, so host code must not call it.
+   * Output {@code j} of row {@code r} of {@link #project}, summed in the same order, written with
+   * {@code a * b + c} instead of {@link Math#fma}: for device compilers that do not compile {@code
+   * Math.fma} but contract every float {@code a * b + c} into one fused multiply-add (TornadoVM does
+   * on all its backends: {@code tornado.enable.fma}, on by default). There it computes exactly
+   * {@link #projectRow}'s bits, which the device tests check; plain Java rounds the product and the
+   * sum separately, so host code must not call it.
    */
-  public static void projectRowMulAdd(int r, float[] x, int d, float[] rT, int b, float[] z) {
-    int zo = r * b;
-    for (int j = 0; j < b; j++) {
-      z[zo + j] = 0f;
-    }
+  public static float projectOutputMulAdd(int r, int j, float[] x, int d, float[] rT, int b) {
+    float s = 0f;
     for (int i = 0; i < d; i++) {
-      float xi = x[r * d + i];
-      int ro = i * b;
-      for (int j = 0; j < b; j++) {
-        z[zo + j] = xi * rT[ro + j] + z[zo + j];
-      }
+      s = x[r * d + i] * rT[i * b + j] + s;
     }
+    return s;
   }
 
   /**
@@ -86,19 +81,24 @@ public final class JavaKernels {
     }
   }
 
-  /** Row {@code r} of {@link #binarize} (the per-index unit of work of a device). */
+  /** Row {@code r} of {@link #binarize}. */
   public static void binarizeRow(int r, float[] z, int b, float[] mean, long[] codes, int codeOffset) {
     int words = b >>> 6;
     for (int w = 0; w < words; w++) {
-      long word = 0L;
-      int zo = r * b + (w << 6);
-      for (int t = 0; t < 64; t++) {
-        if (z[zo + t] >= mean[(w << 6) + t]) {
-          word |= 1L << t;
-        }
-      }
-      codes[codeOffset + r * words + w] = word;
+      codes[codeOffset + r * words + w] = binarizeWord(r, w, z, b, mean);
     }
+  }
+
+  /** Word {@code w} of row {@code r}'s code (the per-index unit of work of a device). */
+  public static long binarizeWord(int r, int w, float[] z, int b, float[] mean) {
+    long word = 0L;
+    int zo = r * b + (w << 6);
+    for (int t = 0; t < 64; t++) {
+      if (z[zo + t] >= mean[(w << 6) + t]) {
+        word |= 1L << t;
+      }
+    }
+    return word;
   }
 
   /** Hamming distances of anchor {@code a} to candidates {@code [from, to)} into {@code out[0..)}. */
@@ -228,14 +228,8 @@ public final class JavaKernels {
     if (offsets == null) {
       return false;
     }
-    return containsSorted(ids, offsets[a], offsets[a + 1], c);
-  }
-
-  /** Whether {@code c} occurs in {@code ids[from, to)}, which is sorted ascending (binary search). */
-  public static boolean containsSorted(int[] ids, int from, int to, int c) {
-    int lo = from;
-    int hi = to - 1;
-    int found = 0;
+    int lo = offsets[a];
+    int hi = offsets[a + 1] - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       int v = ids[mid];
@@ -244,11 +238,10 @@ public final class JavaKernels {
       } else if (v > c) {
         hi = mid - 1;
       } else {
-        found = 1;
-        lo = hi + 1;
+        return true;
       }
     }
-    return found != 0;
+    return false;
   }
 
   /** The first index in {@code [from, to)} whose id is {@code >= c}, or {@code to} (binary search). */

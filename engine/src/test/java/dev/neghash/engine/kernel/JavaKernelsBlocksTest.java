@@ -124,14 +124,34 @@ class JavaKernelsBlocksTest {
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 2, 5, 16})
-  void containsSortedFindsExactlyTheListedIds(int length) {
+  void lowerBoundIsTheFirstIndexNotBelow(int length) {
     int[] ids = new int[length + 2];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = 3 * i;
     }
     for (int c = -1; c < 3 * ids.length + 1; c++) {
-      boolean listed = c % 3 == 0 && c >= 3 && c <= 3 * length;
-      assertThat(JavaKernels.containsSorted(ids, 1, 1 + length, c)).as("c=%d", c).isEqualTo(listed);
+      int want = 1;
+      while (want < 1 + length && ids[want] < c) {
+        want++;
+      }
+      assertThat(JavaKernels.lowerBound(ids, 1, 1 + length, c)).as("c=%d", c).isEqualTo(want);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 7, 512, Integer.MAX_VALUE})
+  void beatsOrdersByDistanceThenId(int d) {
+    int[] ids = {0, 1, 5, Integer.MAX_VALUE - 1, Integer.MAX_VALUE};
+    int[] dists = {0, 1, d, Integer.MAX_VALUE};
+    for (int topD : dists) {
+      for (int id : ids) {
+        for (int topId : ids) {
+          boolean want = d < topD || (d == topD && id < topId);
+          assertThat(JavaKernels.beats(d, id, topD, topId))
+              .as("(%d,%d) vs (%d,%d)", d, id, topD, topId)
+              .isEqualTo(want);
+        }
+      }
     }
   }
 
