@@ -27,7 +27,7 @@ RUN groupadd --system --gid 10001 neghash \
  && useradd --system --uid 10001 --gid neghash --home-dir /app --shell /usr/sbin/nologin neghash \
  && mkdir -p /data && chown neghash:neghash /data
 ENV PATH=/opt/jre/bin:$PATH \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \
+    NEGHASH_JAVA_OPTS="-XX:MaxRAMPercentage=75" \
     SERVER_ADDRESS=0.0.0.0 \
     SERVER_PORT=8080 \
     NEGHASH_HOST=0.0.0.0 \
@@ -42,6 +42,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && grep -q '\"UP\"' <&3"]
 # NEGHASH_API_KEY (when set) is also passed as NEGHASH_APIKEY, the name Spring's relaxed binding
-# gives neghash.api-key; the service then requires it on every API call.
-ENTRYPOINT ["/bin/sh", "-c", "if [ -n \"${NEGHASH_API_KEY:-}\" ]; then export NEGHASH_APIKEY=\"$NEGHASH_API_KEY\"; fi; exec java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar /app/neghash.jar \"$@\"", "neghash"]
+# gives neghash.api-key; the service then requires it on every API call. NEGHASH_JAVA_OPTS adds
+# JVM options (heap: 75% of the container's memory by default).
+ENTRYPOINT ["/bin/sh", "-c", "if [ -n \"${NEGHASH_API_KEY:-}\" ]; then export NEGHASH_APIKEY=\"$NEGHASH_API_KEY\"; fi; exec java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED $NEGHASH_JAVA_OPTS -jar /app/neghash.jar \"$@\"", "neghash"]
 CMD ["serve"]

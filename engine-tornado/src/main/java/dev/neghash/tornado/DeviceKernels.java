@@ -36,9 +36,18 @@ final class DeviceKernels {
 
   private DeviceKernels() {}
 
+  /** Projects rows {@code [0, params[ROWS])} of a block, one row per parallel index (CPU devices). */
+  static void projectRows(float[] x, float[] rT, float[] z, int[] params, int capacity, int d, int b) {
+    for (@Parallel int r = 0; r < capacity; r++) {
+      if (r < params[ROWS]) {
+        JavaKernels.projectRowMulAdd(r, x, d, rT, b, z);
+      }
+    }
+  }
+
   /**
    * Projects rows {@code [0, params[ROWS])} of a block, one output value per parallel index (row,
-   * bit), accumulated in a register in the reference's order.
+   * bit), accumulated in a register in the reference's order (GPUs).
    */
   static void project(float[] x, float[] rT, float[] z, int[] params, int capacity, int d, int b) {
     for (@Parallel int r = 0; r < capacity; r++) {

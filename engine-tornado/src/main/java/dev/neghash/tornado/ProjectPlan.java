@@ -27,16 +27,23 @@ final class ProjectPlan extends DevicePlan {
     this.params = params;
   }
 
-  /** Builds the plan for matrix {@code rT} ({@code d x b}, shared and never modified). */
-  static ProjectPlan create(TornadoDevice device, float[] rT, int d, int b, int capacity) {
+  /**
+   * Builds the plan for matrix {@code rT} ({@code d x b}, shared and never modified), with one work
+   * item per row ({@code perOutput} false) or per output value.
+   */
+  static ProjectPlan create(TornadoDevice device, float[] rT, int d, int b, int capacity, boolean perOutput) {
     float[] x = new float[capacity * d];
     float[] z = new float[capacity * b];
     int[] params = new int[1];
     TaskGraph g = new TaskGraph(uniqueName("Project"))
         .transferToDevice(DataTransferMode.FIRST_EXECUTION, rT)
-        .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, params)
-        .task("project", DeviceKernels::project, x, rT, z, params, capacity, d, b)
-        .transferToHost(DataTransferMode.EVERY_EXECUTION, z);
+        .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, params);
+    if (perOutput) {
+      g.task("project", DeviceKernels::project, x, rT, z, params, capacity, d, b);
+    } else {
+      g.task("project", DeviceKernels::projectRows, x, rT, z, params, capacity, d, b);
+    }
+    g.transferToHost(DataTransferMode.EVERY_EXECUTION, z);
     return new ProjectPlan(g, device, d, b, capacity, x, z, params);
   }
 

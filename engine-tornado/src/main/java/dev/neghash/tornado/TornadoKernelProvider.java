@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
 /**
  * Runs projection, binarisation and the Hamming top-k on a TornadoVM device (a GPU through OpenCL
@@ -41,6 +42,8 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
   private final PlanCache<BinarizeKey, BinarizePlan> binarizePlans = new PlanCache<>(4);
   private final PlanCache<HammingPlan.Shape, HammingPlan> hammingPlans = new PlanCache<>(4);
 
+  private final boolean projectPerOutput;
+
   private record ProjectKey(float[] rT, int d, int b, int capacity) {
     // float[] has identity equality, which is what is wanted: one plan per projection matrix.
   }
@@ -53,6 +56,12 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
     this.description = description;
     this.settings = settings;
     this.cpu = cpu;
+    this.projectPerOutput = switch (settings.projectKernel()) {
+      case "rows" -> false;
+      case "outputs" -> true;
+      // A CPU runtime runs work items of a group as loops; rows keep its memory accesses contiguous.
+      default -> device.getDeviceType() != TornadoDeviceType.CPU;
+    };
   }
 
   @Override
@@ -63,6 +72,11 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
   /** The device in use, for logs. */
   public String description() {
     return description;
+  }
+
+  /** Whether projection runs one work item per output value (else per row). */
+  public boolean projectsPerOutput() {
+    return projectPerOutput;
   }
 
   /** The settings in use. */
@@ -83,7 +97,7 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
     int capacity = capacity(rows, settings.rowBlock());
     synchronized (lock) {
       ProjectPlan plan = projectPlans.computeIfAbsent(
-          new ProjectKey(rT, d, b, capacity), key -> ProjectPlan.create(device, rT, d, b, capacity));
+          new ProjectKey(rT, d, b, capacity), key -> ProjectPlan.create(device, rT, d, b, capacity, projectPerOutput));
       plan.run(x, rows, z);
       projectPlans.retireIfWorn(plan);
     }

@@ -12,9 +12,12 @@ package dev.neghash.tornado;
  * @param rowBlock rows per device pass of projection and binarisation ({@value #ROW_BLOCK})
  * @param selfTest run every kernel once on a small input when the provider starts and compare it
  *     with the Java reference ({@value #SELF_TEST})
+ * @param projectKernel {@code rows} (one work item per row: CPU devices), {@code outputs} (one per
+ *     output value: GPUs) or {@code auto} (by the device's type) ({@value #PROJECT_KERNEL})
  */
 public record TornadoSettings(
-    String device, int anchorBlock, int candidateBlock, int rowBlock, boolean selfTest) {
+    String device, int anchorBlock, int candidateBlock, int rowBlock, boolean selfTest,
+    String projectKernel) {
 
   /** Property naming the device, e.g. {@code 0:1}. */
   public static final String DEVICE = "neghash.tornado.device";
@@ -31,8 +34,15 @@ public record TornadoSettings(
   /** Property: check every kernel against Java when the provider starts (default true). */
   public static final String SELF_TEST = "neghash.tornado.selfTest";
 
-  /** Validates the block sizes. */
+  /** Property: projection kernel form, auto, rows or outputs (default auto). */
+  public static final String PROJECT_KERNEL = "neghash.tornado.projectKernel";
+
+  /** Validates the block sizes and the kernel form. */
   public TornadoSettings {
+    if (!projectKernel.equals("auto") && !projectKernel.equals("rows") && !projectKernel.equals("outputs")) {
+      throw new IllegalArgumentException(
+          "-D" + PROJECT_KERNEL + " must be auto, rows or outputs, got '" + projectKernel + "'");
+    }
     if (anchorBlock < 1 || candidateBlock < 1 || rowBlock < 1) {
       throw new IllegalArgumentException(
           "TornadoVM block sizes must be >= 1 (anchor " + anchorBlock + ", candidate "
@@ -48,12 +58,18 @@ public record TornadoSettings(
         intProperty(ANCHOR_BLOCK, 1 << 16),
         intProperty(CANDIDATE_BLOCK, 1 << 20),
         intProperty(ROW_BLOCK, 1 << 13),
-        Boolean.parseBoolean(System.getProperty(SELF_TEST, "true").trim()));
+        Boolean.parseBoolean(System.getProperty(SELF_TEST, "true").trim()),
+        System.getProperty(PROJECT_KERNEL, "auto").trim().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** This with other block sizes (tests use tiny blocks to cover the block logic). */
   public TornadoSettings withBlocks(int anchors, int candidates, int rows) {
-    return new TornadoSettings(device, anchors, candidates, rows, selfTest);
+    return new TornadoSettings(device, anchors, candidates, rows, selfTest, projectKernel);
+  }
+
+  /** This with another projection kernel form. */
+  public TornadoSettings withProjectKernel(String form) {
+    return new TornadoSettings(device, anchorBlock, candidateBlock, rowBlock, selfTest, form);
   }
 
   private static int intProperty(String name, int dflt) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every device kernel against the Java reference, bit for bit, on awkward sizes; once with the
- * default blocks and once with tiny blocks so that anchors, candidates and rows span many blocks
- * with a partial last one. Runs inside TornadoVM with {@code -Dtornado.recover.bailout=False}, so a
+ * default blocks and the per-row projection, once with tiny blocks (anchors, candidates and rows
+ * span many blocks with a partial last one) and the per-output projection. Runs inside TornadoVM with {@code -Dtornado.recover.bailout=False}, so a
  * kernel TornadoVM cannot compile fails instead of quietly running as Java.
  */
 class TornadoKernelProviderTest {
@@ -36,8 +36,11 @@ class TornadoKernelProviderTest {
 
   @BeforeAll
   static void start() {
-    standard = (TornadoKernelProvider) KernelProviders.byName("tornado");
-    tiny = standard.withSettings(standard.settings().withBlocks(16, 24, 8));
+    TornadoKernelProvider started = (TornadoKernelProvider) KernelProviders.byName("tornado");
+    // Both projection kernel forms, whatever the device's type.
+    standard = started.withSettings(started.settings().withProjectKernel("rows"));
+    tiny = started.withSettings(started.settings().withBlocks(16, 24, 8).withProjectKernel("outputs"));
+    started.close();
     SplittableRandom rnd = new SplittableRandom(3);
     MATRICES[0] = gaussian(rnd, 7 * 64);
     MATRICES[1] = gaussian(rnd, 100 * 512);

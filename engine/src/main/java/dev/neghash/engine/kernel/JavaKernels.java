@@ -53,12 +53,31 @@ public final class JavaKernels {
   }
 
   /**
-   * Output {@code j} of row {@code r} of {@link #project}, summed in the same order, written with
-   * {@code a * b + c} instead of {@link Math#fma}: for device compilers that do not compile {@code
-   * Math.fma} but contract every float {@code a * b + c} into one fused multiply-add (TornadoVM does
-   * on all its backends: {@code tornado.enable.fma}, on by default). There it computes exactly
-   * {@link #projectRow}'s bits, which the device tests check; plain Java rounds the product and the
-   * sum separately, so host code must not call it.
+   * {@link #projectRow} with {@code a * b + c} instead of {@link Math#fma}, the row form for CPU
+   * devices (contiguous updates of the output row). This and {@link #projectOutputMulAdd} are for
+   * device compilers that do not compile {@code Math.fma} but contract every float {@code a * b + c}
+   * into one fused multiply-add (TornadoVM does on all its backends: {@code tornado.enable.fma}, on
+   * by default). There they compute exactly {@link #projectRow}'s bits, which the device tests
+   * check; plain Java rounds the product and the sum separately, so host code must not call them.
+   */
+  public static void projectRowMulAdd(int r, float[] x, int d, float[] rT, int b, float[] z) {
+    int zo = r * b;
+    for (int j = 0; j < b; j++) {
+      z[zo + j] = 0f;
+    }
+    for (int i = 0; i < d; i++) {
+      float xi = x[r * d + i];
+      int ro = i * b;
+      for (int j = 0; j < b; j++) {
+        z[zo + j] = xi * rT[ro + j] + z[zo + j];
+      }
+    }
+  }
+
+  /**
+   * Output {@code j} of row {@code r} of {@link #project}, summed in the same order with {@code a * b
+   * + c} (see {@link #projectRowMulAdd}): the form for GPUs, one work item per output value
+   * accumulating in a register while neighbouring items read neighbouring weights.
    */
   public static float projectOutputMulAdd(int r, int j, float[] x, int d, float[] rT, int b) {
     float s = 0f;
