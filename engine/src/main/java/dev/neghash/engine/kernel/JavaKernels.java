@@ -30,18 +30,61 @@ public final class JavaKernels {
    */
   public static void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
     for (int r = 0; r < rows; r++) {
-      int zo = r * b;
+      projectRow(r, x, d, rT, b, z);
+    }
+  }
+
+  /**
+   * Row {@code r} of {@link #project}: the unit of work a device runs per parallel index, so the
+   * arithmetic (and therefore every float) is the same on every provider.
+   */
+  public static void projectRow(int r, float[] x, int d, float[] rT, int b, float[] z) {
+    int zo = r * b;
+    for (int j = 0; j < b; j++) {
+      z[zo + j] = 0f;
+    }
+    for (int i = 0; i < d; i++) {
+      float xi = x[r * d + i];
+      int ro = i * b;
       for (int j = 0; j < b; j++) {
-        z[zo + j] = 0f;
-      }
-      for (int i = 0; i < d; i++) {
-        float xi = x[r * d + i];
-        int ro = i * b;
-        for (int j = 0; j < b; j++) {
-          z[zo + j] = Math.fma(xi, rT[ro + j], z[zo + j]);
-        }
+        z[zo + j] = Math.fma(xi, rT[ro + j], z[zo + j]);
       }
     }
+  }
+
+  /**
+   * {@link #projectRow} with {@code a * b + c} instead of {@link Math#fma}, the row form for CPU
+   * devices (contiguous updates of the output row). This and {@link #projectOutputMulAdd} are for
+   * device compilers that do not compile {@code Math.fma} but contract every float {@code a * b + c}
+   * into one fused multiply-add (TornadoVM does on all its backends: {@code tornado.enable.fma}, on
+   * by default). There they compute exactly {@link #projectRow}'s bits, which the device tests
+   * check; plain Java rounds the product and the sum separately, so host code must not call them.
+   */
+  public static void projectRowMulAdd(int r, float[] x, int d, float[] rT, int b, float[] z) {
+    int zo = r * b;
+    for (int j = 0; j < b; j++) {
+      z[zo + j] = 0f;
+    }
+    for (int i = 0; i < d; i++) {
+      float xi = x[r * d + i];
+      int ro = i * b;
+      for (int j = 0; j < b; j++) {
+        z[zo + j] = xi * rT[ro + j] + z[zo + j];
+      }
+    }
+  }
+
+  /**
+   * Output {@code j} of row {@code r} of {@link #project}, summed in the same order with {@code a * b
+   * + c} (see {@link #projectRowMulAdd}): the form for GPUs, one work item per output value
+   * accumulating in a register while neighbouring items read neighbouring weights.
+   */
+  public static float projectOutputMulAdd(int r, int j, float[] x, int d, float[] rT, int b) {
+    float s = 0f;
+    for (int i = 0; i < d; i++) {
+      s = x[r * d + i] * rT[i * b + j] + s;
+    }
+    return s;
   }
 
   /**
@@ -52,19 +95,29 @@ public final class JavaKernels {
    */
   public static void binarize(
       float[] z, int rows, int b, float[] mean, long[] codes, int codeOffset) {
-    int words = b >>> 6;
     for (int r = 0; r < rows; r++) {
-      for (int w = 0; w < words; w++) {
-        long word = 0L;
-        int zo = r * b + (w << 6);
-        for (int t = 0; t < 64; t++) {
-          if (z[zo + t] >= mean[(w << 6) + t]) {
-            word |= 1L << t;
-          }
-        }
-        codes[codeOffset + r * words + w] = word;
+      binarizeRow(r, z, b, mean, codes, codeOffset);
+    }
+  }
+
+  /** Row {@code r} of {@link #binarize}. */
+  public static void binarizeRow(int r, float[] z, int b, float[] mean, long[] codes, int codeOffset) {
+    int words = b >>> 6;
+    for (int w = 0; w < words; w++) {
+      codes[codeOffset + r * words + w] = binarizeWord(r, w, z, b, mean);
+    }
+  }
+
+  /** Word {@code w} of row {@code r}'s code (the per-index unit of work of a device). */
+  public static long binarizeWord(int r, int w, float[] z, int b, float[] mean) {
+    long word = 0L;
+    int zo = r * b + (w << 6);
+    for (int t = 0; t < 64; t++) {
+      if (z[zo + t] >= mean[(w << 6) + t]) {
+        word |= 1L << t;
       }
     }
+    return word;
   }
 
   /** Hamming distances of anchor {@code a} to candidates {@code [from, to)} into {@code out[0..)}. */
@@ -97,34 +150,96 @@ public final class JavaKernels {
       long[] anchorCodes, long[] candidateCodes, int candidates, int words,
       int[] anchorLabels, int[] candidateLabels, int[] posOffsets, int[] posIds,
       int excludeSelf, int k, int from, int to, int[] outIds, int[] outDist) {
+    int useLabels = anchorLabels != null ? 1 : 0;
+    int usePositives = posOffsets != null ? 1 : 0;
     for (int a = from; a < to; a++) {
       int base = a * k;
       heapInit(outDist, outIds, base, k);
-      int ao = a * words;
-      for (int c = 0; c < candidates; c++) {
-        if (excludeSelf != 0 && c == a) {
-          continue;
+      hammingScan(
+          anchorCodes, a, a, candidateCodes, candidates, 0, words,
+          useLabels, useLabels != 0 ? anchorLabels[a] : 0, candidateLabels,
+          usePositives, posIds, usePositives != 0 ? posOffsets[a] : 0,
+          usePositives != 0 ? posOffsets[a + 1] : 0,
+          excludeSelf, k, outDist, outIds, base);
+      heapFinish(outDist, outIds, base, k);
+    }
+  }
+
+  /**
+   * Offers a run of candidates to one anchor's heap, in ascending index order: the per-anchor unit
+   * of work of {@link #hammingTopK}. Scanning the candidates in consecutive runs (blocks) with
+   * the same heap gives exactly the result of one scan over all of them, which is how a device
+   * with less memory than the codes works through them.
+   *
+   * <p>Flags are ints and absent arrays are never read (instead of null checks), so the method
+   * compiles for a device as it is.
+   *
+   * @param anchorCodes codes holding the anchor at row {@code anchorRow}
+   * @param anchorId the anchor's index in the whole task (for self-exclusion)
+   * @param candidateCodes {@code candidates} codes, row {@code c} is candidate {@code
+   *     candidateId0 + c}
+   * @param useLabels 1 to skip candidates whose label equals {@code anchorLabel}
+   * @param candidateLabels labels of the candidates in this run, row {@code c} as above (not read
+   *     when {@code useLabels == 0})
+   * @param usePositives 1 to skip the candidate ids listed in {@code positiveIds[positiveFrom,
+   *     positiveTo)}, sorted ascending (not read otherwise)
+   * @param excludeSelf 1 to skip the candidate whose index equals {@code anchorId}
+   * @param heapBase where the anchor's k-slot heap starts in {@code heapDist} and {@code heapIds}
+   *     (initialised with {@link #heapInit}, turned into a sorted list with {@link #heapFinish})
+   */
+  public static void hammingScan(
+      long[] anchorCodes, int anchorRow, int anchorId,
+      long[] candidateCodes, int candidates, int candidateId0, int words,
+      int useLabels, int anchorLabel, int[] candidateLabels,
+      int usePositives, int[] positiveIds, int positiveFrom, int positiveTo,
+      int excludeSelf, int k, int[] heapDist, int[] heapIds, int heapBase) {
+    int ao = anchorRow * words;
+    // Nested ifs and int flags rather than continue and && : TornadoVM's OpenCL code generator
+    // (5.2.0) mistranslates continue and short-circuit conditions in this loop.
+    for (int c = 0; c < candidates; c++) {
+      int id = candidateId0 + c;
+      int admissible = 1;
+      if (excludeSelf != 0) {
+        if (id == anchorId) {
+          admissible = 0;
         }
-        if (anchorLabels != null && anchorLabels[a] == candidateLabels[c]) {
-          continue;
+      }
+      if (useLabels != 0) {
+        if (anchorLabel == candidateLabels[c]) {
+          admissible = 0;
         }
+      }
+      if (admissible != 0) {
         int co = c * words;
         int d = 0;
         for (int w = 0; w < words; w++) {
           d += Long.bitCount(anchorCodes[ao + w] ^ candidateCodes[co + w]);
         }
-        if (beats(d, c, outDist[base], outIds[base])
-            && !isListed(posOffsets, posIds, a, c)) {
-          heapReplaceTop(outDist, outIds, base, k, d, c);
+        if (beats(d, id, heapDist[heapBase], heapIds[heapBase])) {
+          // The listed id nearest above, or -1 (never an id): a value, not a constant flag, so the
+          // device compiler cannot turn the test below into a jump it then fails to translate.
+          int probe = -1;
+          if (usePositives != 0) {
+            if (positiveTo > positiveFrom) {
+              int at = lowerBound(positiveIds, positiveFrom, positiveTo, id);
+              probe = positiveIds[Math.min(at, positiveTo - 1)];
+            }
+          }
+          if (probe != id) {
+            heapReplaceTop(heapDist, heapIds, heapBase, k, d, id);
+          }
         }
       }
-      heapFinish(outDist, outIds, base, k);
     }
   }
 
-  /** Whether (d, id) is strictly nearer than (topD, topId): smaller distance, then smaller id. */
+  /**
+   * Whether (d, id) is strictly nearer than (topD, topId): smaller distance, then smaller id. All
+   * four are non-negative (distances, indices and the empty-slot sentinels), so comparing {@code
+   * d * 2^32 + id} does it in one comparison, which also keeps the device code free of branches.
+   */
   public static boolean beats(int d, int id, int topD, int topId) {
-    return d < topD || (d == topD && id < topId);
+    return (((long) d << 32) | id) < (((long) topD << 32) | topId);
   }
 
   /** Whether {@code c} is a listed positive of anchor {@code a} (binary search of a CSR row). */
@@ -148,6 +263,21 @@ public final class JavaKernels {
     return false;
   }
 
+  /** The first index in {@code [from, to)} whose id is {@code >= c}, or {@code to} (binary search). */
+  public static int lowerBound(int[] ids, int from, int to, int c) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ids[mid] < c) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   /** Fills a k-slot max-heap at {@code base} with empty sentinels. */
   public static void heapInit(int[] dist, int[] ids, int base, int k) {
     for (int i = 0; i < k; i++) {
@@ -161,24 +291,27 @@ public final class JavaKernels {
     siftDown(dist, ids, base, k, 0, d, id);
   }
 
+  // Moves (d, id) down from pos past every child it beats (a child nearer than it stays below).
+  // Written without break or short-circuit && so that TornadoVM compiles it as it reads.
   private static void siftDown(int[] dist, int[] ids, int base, int size, int pos, int d, int id) {
     int i = pos;
-    while (true) {
-      int l = 2 * i + 1;
-      if (l >= size) {
-        break;
-      }
-      int r = l + 1;
+    int l = 2 * i + 1;
+    while (l < size) {
       int m = l;
-      if (r < size && beats(dist[base + l], ids[base + l], dist[base + r], ids[base + r])) {
-        m = r;
+      int r = l + 1;
+      if (r < size) {
+        if (beats(dist[base + l], ids[base + l], dist[base + r], ids[base + r])) {
+          m = r;
+        }
       }
-      if (!beats(d, id, dist[base + m], ids[base + m])) {
-        break;
+      if (beats(d, id, dist[base + m], ids[base + m])) {
+        dist[base + i] = dist[base + m];
+        ids[base + i] = ids[base + m];
+        i = m;
+        l = 2 * i + 1;
+      } else {
+        l = size;
       }
-      dist[base + i] = dist[base + m];
-      ids[base + i] = ids[base + m];
-      i = m;
     }
     dist[base + i] = d;
     ids[base + i] = id;
