@@ -55,11 +55,6 @@ abstract class DevicePlan implements AutoCloseable {
     return executions >= RETIRE_AFTER;
   }
 
-  /** Releases the device buffers; the next execution allocates them again. */
-  final void releaseDeviceMemory() {
-    plan.freeDeviceMemory();
-  }
-
   @Override
   public void close() {
     try {

@@ -19,8 +19,10 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  * <p>The device kernels are the engine's own {@link JavaKernels} row methods inside {@code
  * @Parallel} loops ({@link DeviceKernels}), so results are bit-for-bit those of the Java
  * reference. Task graphs are built once per shape (block sizes rounded up to powers of two) and
- * kept in small caches; a Hamming task's plan releases its device buffers when the task's last
- * anchor block is done. Calls from several threads are serialised on one lock: there is one device.
+ * kept, with their device buffers, in small least-recently-used caches: a plan dropped from a cache,
+ * or every plan on {@link #close()}, frees its device memory. Keeping buffers between searches
+ * matters: TornadoVM sets a plan up again after {@code freeDeviceMemory}, which cost 0.3 to 1 s per
+ * search on PoCL. Calls from several threads are serialised on one lock: there is one device.
  *
  * <p>The engine asks for Hamming results in small anchor chunks from several threads; this provider
  * answers a chunk by computing the whole device block (up to {@link TornadoSettings#anchorBlock()}
@@ -40,7 +42,9 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
   private final Object progressKey = new Object();
   private final PlanCache<ProjectKey, ProjectPlan> projectPlans = new PlanCache<>(4);
   private final PlanCache<BinarizeKey, BinarizePlan> binarizePlans = new PlanCache<>(4);
-  private final PlanCache<HammingPlan.Shape, HammingPlan> hammingPlans = new PlanCache<>(4);
+  // Few Hamming shapes are live at once and each holds the most device memory (~140 MB at the
+  // defaults); a dropped plan frees its buffers.
+  private final PlanCache<HammingPlan.Shape, HammingPlan> hammingPlans = new PlanCache<>(2);
 
   private final boolean projectPerOutput;
 
@@ -136,9 +140,6 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
           int a0 = block * cap;
           plan.run(task, a0, Math.min(cap, task.anchors() - a0));
           p.done[block] = true;
-          if (++p.finished == p.done.length) {
-            plan.releaseDeviceMemory();
-          }
           hammingPlans.retireIfWorn(plan);
         }
       }
@@ -173,7 +174,6 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
   private static final class Progress {
     final HammingPlan.Shape shape;
     final boolean[] done;
-    int finished;
 
     Progress(HammingTask t, TornadoSettings s) {
       int k = t.k();
