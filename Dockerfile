@@ -9,18 +9,26 @@
 # GPU variant (TornadoVM): Dockerfile.gpu.
 
 ARG JDK_IMAGE=eclipse-temurin:25.0.3_9-jdk-noble
-ARG RUNTIME_IMAGE=ubuntu:24.04
+ARG OS_IMAGE=debian:12.12-slim
 
-FROM ${JDK_IMAGE} AS build
+FROM ${JDK_IMAGE} AS jdk
+
+# The build runs on Debian 12, the distribution CI runs on, so .ci/run installs the same Debian
+# packages (Fashion-MNIST, Chromium, FAISS, ...) and runs the same tests as CI.
+FROM ${OS_IMAGE} AS build
+COPY --from=jdk /opt/java/openjdk /opt/java/openjdk
+ENV JAVA_HOME=/opt/java/openjdk
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 bash .ci/run
 # A slim Java 25 runtime with exactly the modules the service uses, the Vector API among them
 # (stock JRE images leave some jdk.* modules out).
-RUN jlink --add-modules java.se,jdk.incubator.vector,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.management,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.charsets,jdk.jfr \
+RUN $JAVA_HOME/bin/jlink --add-modules java.se,jdk.incubator.vector,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.management,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.charsets,jdk.jfr \
       --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output /opt/jre
 
-FROM ${RUNTIME_IMAGE}
+FROM ${OS_IMAGE}
 COPY --from=build /opt/jre /opt/jre
 COPY --from=build /src/api/target/neghash.jar /app/neghash.jar
 RUN groupadd --system --gid 10001 neghash \
