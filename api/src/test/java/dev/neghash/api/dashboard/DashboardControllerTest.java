@@ -14,7 +14,6 @@ import dev.neghash.engine.io.NpyHeader;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -44,7 +43,7 @@ class DashboardControllerTest {
 
   @DynamicPropertySource
   static void props(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Files.createTempDirectory("neghash-dashboard-test-");
+    Path dir = Tools.tempDir("neghash-dashboard-test-");
     r.add("neghash.data-dir", dir::toString);
     r.add("neghash.threads", () -> "2");
   }
