@@ -238,7 +238,7 @@ class JobApiTest extends ApiTestSupport {
     MvcTestResult r = mvc.get().uri("/api/v1/jobs/" + job + "/events").accept(MediaType.TEXT_EVENT_STREAM).exchange();
     assertThat(r).hasStatusOk();
     String text = r.getResponse().getContentAsString();
-    assertThat(text).startsWith(":neghash job events\n").contains("\nid:").contains("event:job\n").contains("\"state\":\"SUCCEEDED\"");
+    assertThat(text).startsWith(":open\n").contains("\nid:").contains("event:job\n").contains("\"state\":\"SUCCEEDED\"");
     JsonNode data = JSON.readTree(text.lines().filter(l -> l.startsWith("data:")).findFirst().orElseThrow().substring(5));
     assertThat(data.get("id").asString()).isEqualTo(job);
     assertThat(data.get("progress").asDouble()).isEqualTo(1.0);

@@ -59,7 +59,7 @@ public class JobEvents implements DisposableBean, SmartLifecycle {
     subs.add(s);
     try {
       // A comment first, so the response headers reach the client even before the first event.
-      e.send(SseEmitter.event().comment("neghash job events"));
+      e.send(SseEmitter.event().comment("open"));
     } catch (IOException | IllegalStateException ex) {
       subs.remove(s);
       return e;
