@@ -108,6 +108,7 @@ async function loadDatasets() {
   renderDatasets();
   renderJobFormOptions();
   renderJobs();
+  refreshDetail();
 }
 
 async function loadJobs() {
@@ -681,7 +682,7 @@ function renderDetail() {
       h('div', { class: 'card-head' },
         h('h2', {}, 'Job ', h('code', {}, id)),
         h('span', { class: 'd-state' })),
-      h('p', { class: 'muted' }, 'Dataset ', h('b', {}, datasetName(job.datasetId)), ` (${job.datasetId}) · snapshot ${job.snapshotId} · created ${formatTime(job.createdAt)}`),
+      h('p', { class: 'muted' }, 'Dataset ', h('b', { class: 'd-dataset' }, datasetName(job.datasetId)), ` (${job.datasetId}) · snapshot ${job.snapshotId} · created ${formatTime(job.createdAt)}`),
       h('div', { class: 'status-row' },
         h('div', { class: 'd-bar' }),
         h('div', { class: 'stat' }, h('span', { class: 'muted' }, 'Phase'), h('b', { class: 'd-phase' })),
@@ -744,6 +745,8 @@ function renderDetailStatus() {
   const main = $('detail');
   if (!job || !main.querySelector('.d-state')) return;
   fill(main.querySelector('.d-state'), stateBadge(job));
+  // The datasets may arrive after the job (a page opened on a job's address).
+  main.querySelector('.d-dataset').textContent = datasetName(job.datasetId);
   const barBox = main.querySelector('.d-bar');
   if (!barBox.firstChild) barBox.append(progressBar(job, true), h('span', { class: 'small muted d-pct' }));
   updateBar(barBox.querySelector('.bar'), job);

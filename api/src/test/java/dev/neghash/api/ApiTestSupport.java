@@ -2,6 +2,7 @@ package dev.neghash.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neghash.api.dashboard.JobPlotsService;
 import dev.neghash.api.dataset.DatasetService;
 import dev.neghash.api.job.JobEvents;
 import dev.neghash.api.job.JobService;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Shared set-up of the controller tests: the web slice with the real services on a fresh data
  * folder per test class, and helpers to build request bodies.
  */
-@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class})
+@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class})
 abstract class ApiTestSupport {
 
   static final Path DATA;

@@ -1,8 +1,5 @@
 package dev.neghash.api.dashboard;
 
-import dev.neghash.api.dataset.DatasetService;
-import dev.neghash.api.job.JobService;
-import dev.neghash.api.storage.DataStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -18,8 +15,8 @@ class DashboardController {
 
   private final JobPlotsService plots;
 
-  DashboardController(JobService jobs, DatasetService datasets, DataStore store) {
-    this.plots = new JobPlotsService(jobs, datasets, store);
+  DashboardController(JobPlotsService plots) {
+    this.plots = plots;
   }
 
   @GetMapping(path = "/api/v1/dashboard/jobs/{jobId}/plots", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -29,16 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
 
 /**
  * Computes {@link JobPlots} from a finished job's stored result and its snapshot's stored codes.
  * A finished job's files never change, so each job's plots are computed once and kept (a few
  * kilobytes each, for the most recent {@value #CACHED} jobs).
- *
- * <p>Not a bean of its own: {@link DashboardController} builds it from the service's beans, so the
- * controller also loads in the web-slice tests of the other features, which import only those.
  */
-final class JobPlotsService {
+@Service
+public class JobPlotsService {
 
   private static final Logger log = LoggerFactory.getLogger(JobPlotsService.class);
 
@@ -55,7 +54,6 @@ final class JobPlotsService {
   private final DataStore store;
   private final Map<String, JobPlots> cache = new ConcurrentHashMap<>();
 
-  /** Plots of the jobs of {@code jobs}, reading datasets and result files through the other two. */
   JobPlotsService(JobService jobs, DatasetService datasets, DataStore store) {
     this.jobs = jobs;
     this.datasets = datasets;
@@ -67,7 +65,7 @@ final class JobPlotsService {
    *
    * @throws ApiException 404 for an unknown job, 409 when it has not succeeded
    */
-  JobPlots plots(String jobId) throws IOException {
+  public JobPlots plots(String jobId) throws IOException {
     JobView v = jobs.get(jobId);
     if (v.state() != JobState.SUCCEEDED) {
       throw ApiException.conflict("no-results", "job " + v.id() + " is " + v.state() + "; its plots exist once it has SUCCEEDED");

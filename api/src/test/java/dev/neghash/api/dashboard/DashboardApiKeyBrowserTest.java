@@ -2,7 +2,6 @@ package dev.neghash.api.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +29,7 @@ class DashboardApiKeyBrowserTest {
 
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Files.createTempDirectory("neghash-browser-key-test-");
+    Path dir = Tools.tempDir("neghash-browser-key-test-");
     r.add("neghash.data-dir", dir::toString);
   }
 

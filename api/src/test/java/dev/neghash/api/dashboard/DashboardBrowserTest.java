@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ class DashboardBrowserTest {
 
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Files.createTempDirectory("neghash-browser-test-");
+    Path dir = Tools.tempDir("neghash-browser-test-");
     r.add("neghash.data-dir", dir::toString);
   }
 
@@ -69,7 +68,7 @@ class DashboardBrowserTest {
   @BeforeAll
   void start() throws Exception {
     chromium = HeadlessChromium.start();
-    files = Files.createTempDirectory("neghash-browser-files-");
+    files = Tools.tempDir("neghash-browser-files-");
   }
 
   @AfterAll
@@ -326,6 +325,11 @@ class DashboardBrowserTest {
     assertThat(((List<?>) cos.get("labels")).get(0).toString()).matches("-?[01]\\.\\d\\d");
     chromium.js("document.getElementById('anchor-card').scrollIntoView()");
     chromium.screenshot("06-job-detail-anchor");
+
+    // Opened from its address in a fresh page, the detail fills in once the lists have arrived.
+    chromium.driver().navigate().refresh();
+    chromium.await(30, d -> d.findElement(By.cssSelector("#detail .d-dataset")).getText().equals("browser clusters"));
+    chromium.await(30, d -> chromium.js(chartState, "dist-chart"));
     chromium.driver().findElement(By.cssSelector("#detail a.back")).click();
     chromium.await(10, d -> chromium.byId("overview").isDisplayed());
   }

@@ -14,7 +14,6 @@ import dev.neghash.engine.io.NpyHeader;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -32,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The dashboard's plot data against the job's own result files, and its refusals. */
 @WebMvcTest
-@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class})
+@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class})
 class DashboardControllerTest {
 
   private static final int N = 400;
@@ -44,7 +43,7 @@ class DashboardControllerTest {
 
   @DynamicPropertySource
   static void props(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Files.createTempDirectory("neghash-dashboard-test-");
+    Path dir = Tools.tempDir("neghash-dashboard-test-");
     r.add("neghash.data-dir", dir::toString);
     r.add("neghash.threads", () -> "2");
   }

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +28,7 @@ class EventStreamLifecycleTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void idleStreamOpensAtOnceAndEndsWhenTheServiceStops() throws Exception {
-    Path data = Files.createTempDirectory("neghash-sse-lifecycle-");
+    Path data = Tools.tempDir("neghash-sse-lifecycle-");
     ConfigurableApplicationContext ctx = NeghashApplication.start("--server.port=0", "--neghash.data-dir=" + data,
         "--neghash.threads=1",
         // A heartbeat would eventually send the headers too; make sure it cannot within this test.

@@ -50,7 +50,7 @@ final class HeadlessChromium implements AutoCloseable {
         new String[] {"/usr/bin/chromium", "/usr/bin/chromium-browser"}, "chromium", "chromium-browser");
     Path chromedriver = Tools.require("chromedriver", "apt-get install chromium-driver", "NEGHASH_CHROMEDRIVER",
         new String[] {"/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"}, "chromedriver");
-    Path profile = Files.createTempDirectory("neghash-chromium-");
+    Path profile = Tools.tempDir("neghash-chromium-");
     ChromeOptions o = new ChromeOptions();
     o.setBinary(chromium.toFile());
     // The test machine has no internet: without the background-networking switches Chromium keeps
@@ -66,10 +66,20 @@ final class HeadlessChromium implements AutoCloseable {
         .usingDriverExecutable(chromedriver.toFile())
         .usingAnyFreePort()
         .build();
-    ChromeDriver driver = new ChromeDriver(service, o);
-    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-    Files.createDirectories(SCREENSHOTS);
-    return new HeadlessChromium(driver, service, profile);
+    ChromeDriver driver = null;
+    try {
+      driver = new ChromeDriver(service, o);
+      driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+      Files.createDirectories(SCREENSHOTS);
+      return new HeadlessChromium(driver, service, profile);
+    } catch (RuntimeException | IOException e) {
+      // Do not leave a browser behind when the start fails half way.
+      if (driver != null) {
+        driver.quit();
+      }
+      service.stop();
+      throw e;
+    }
   }
 
   WebDriver driver() {

@@ -8,13 +8,21 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds the external programs the dashboard tests drive (Chromium, chromedriver, Node). On a
+ * Temporary folders, and the external programs the dashboard tests drive (Chromium,
+ * chromedriver, Node). On a
  * developer machine without them those tests are skipped with a message naming the package to
  * install; under CI ({@code CI=true}) a missing program fails the test instead.
  */
 final class Tools {
 
   private Tools() {}
+
+  /** A new temporary folder, removed with everything in it when the test JVM exits. */
+  static Path tempDir(String prefix) throws java.io.IOException {
+    Path dir = Files.createTempDirectory(prefix);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.neghash.api.storage.DataStore.deleteQuietly(dir)));
+    return dir;
+  }
 
   /** Whether this run is CI, where every test must run. */
   static boolean ci() {
