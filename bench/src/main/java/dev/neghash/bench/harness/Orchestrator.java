@@ -63,8 +63,10 @@ final class Orchestrator {
       facts.put("seed", Long.toString(s.seed()));
       facts.put("mode", s.mode());
       facts.put("JVM heap caps", "per method process: 256 MiB + 1.5 x what the method must hold");
-      facts.put("timing", s.repeat() == 1 ? "one run per search, after an untimed warm-up (JVM)"
-          : "fastest of " + s.repeat() + " runs per search, after an untimed warm-up (JVM)");
+      facts.put("timing", (s.repeat() == 1 ? "one run per search"
+          : String.format(java.util.Locale.ROOT, "fastest of up to %d runs per search (no repeat once %.0f s were spent)",
+              s.repeat(), s.repeatSeconds()))
+          + "; JVM methods after an untimed warm-up");
       Properties py = python("info", List.of(), work.resolve("faiss-info"));
       facts.put("FAISS", py.getProperty("faiss_version") + " (numpy " + py.getProperty("numpy_version") + ")");
       facts.put("FAISS BLAS", py.getProperty("blas"));
@@ -128,7 +130,8 @@ final class Orchestrator {
           List.of("--data", dir.toString(), "--bits", Integer.toString(b), "--k", Integer.toString(k),
               "--threads", Integer.toString(s.threads()), "--seed", Long.toString(s.seed()),
               "--anchors", aLsh.toString(), "--self-anchors", aFb.toString(), "--keep", aQ.toString(),
-              "--out", dir.toString(), "--name", name, "--repeat", Integer.toString(s.repeat())),
+              "--out", dir.toString(), "--name", name, "--repeat", Integer.toString(s.repeat()),
+              "--repeat-seconds", Double.toString(s.repeatSeconds())),
           dir.resolve(name));
       double enc = num(p, "encode_s");
       long rss = (long) num(p, "rss_bytes");
@@ -171,7 +174,7 @@ final class Orchestrator {
     Properties e = java("exact", heap(2L * n * d * 4 + (long) mEx * (d * 4 + k * 8)),
         List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
             "--anchors", aEx.toString(), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "exact",
-            "--repeat", Integer.toString(s.repeat())),
+            "--repeat", Integer.toString(s.repeat()), "--repeat-seconds", Double.toString(s.repeatSeconds())),
         dir.resolve("exact"));
     rowOf.put("neghash-exact", rows.size());
     rows.add(row(spec, "neghash-exact", 0, Rule.LABELS, num(e, "load_s"), 0, (int) num(e, "search_anchors"),
@@ -188,7 +191,7 @@ final class Orchestrator {
     NpyInts.write(ffKeep, dropSelf(NpyInts.read(dir.resolve("faiss-flat.ids.npy")), k, NpyInts.read(aFf), qAnchors));
     evalMethods.add(line("faiss-flat-ip", Rule.SELF, ffKeep));
 
-    Properties r = java("random", heap((long) n * 8),
+    Properties r = java("random", heap((long) n * (8 + 4L * s.threads())),
         List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
             "--seed", Long.toString(s.seed()), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "random"),
         dir.resolve("random"));
@@ -327,7 +330,7 @@ final class Orchestrator {
   private Properties python(String mode, List<String> args, Path prefix) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(s.python(), faissScript.toString(), mode,
         "--k", Integer.toString(s.k()), "--threads", Integer.toString(s.threads()),
-        "--repeat", Integer.toString(s.repeat())));
+        "--repeat", Integer.toString(s.repeat()), "--repeat-seconds", Double.toString(s.repeatSeconds())));
     cmd.addAll(args);
     cmd.addAll(List.of("--props", prefix + ".props"));
     String t = Integer.toString(s.threads());

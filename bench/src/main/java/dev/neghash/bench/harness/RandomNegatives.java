@@ -15,8 +15,11 @@ final class RandomNegatives {
   /**
    * Writes anchor {@code a}'s k negatives to {@code out[off .. off + k)} (-1 padded when fewer than
    * k admissible items exist; {@code admissible} is their count).
+   *
+   * @param taken scratch of {@code labels.length} ints, shared by the anchors one thread draws
+   *     for: {@code taken[c] == a + 1} marks c as drawn for anchor a, so no clearing is needed
    */
-  static void draw(int a, int[] labels, int k, long seed, long admissible, int[] out, int off) {
+  static void draw(int a, int[] labels, int k, long seed, long admissible, int[] out, int off, int[] taken) {
     int n = labels.length;
     if (admissible <= k) {
       int m = 0;
@@ -35,20 +38,12 @@ final class RandomNegatives {
     int m = 0;
     while (m < k) {
       int c = rng.nextInt(n);
-      if (c == a || labels[c] == labels[a] || contains(out, off, m, c)) {
+      if (c == a || labels[c] == labels[a] || taken[c] == a + 1) {
         continue;
       }
+      taken[c] = a + 1;
       out[off + m++] = c;
     }
-  }
-
-  private static boolean contains(int[] a, int off, int len, int v) {
-    for (int i = 0; i < len; i++) {
-      if (a[off + i] == v) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Items per label value, for the admissible counts. */

@@ -33,7 +33,8 @@ import java.util.List;
  * @param datasets the data sets, in run order
  * @param note free text for the report (e.g. that the machine was shared)
  * @param childTimeoutMinutes limit for each child process
- * @param repeat runs of every timed search; the fastest is reported
+ * @param repeat most runs of every timed search; the fastest is reported
+ * @param repeatSeconds no further run once a search has spent this long (long searches run once)
  * @param ompWaitPolicy {@code OMP_WAIT_POLICY} for FAISS's OpenMP threads (empty: the runtime's
  *     default)
  */
@@ -59,4 +60,5 @@ record Settings(
     String note,
     int childTimeoutMinutes,
     int repeat,
+    double repeatSeconds,
     String ompWaitPolicy) {}

@@ -99,13 +99,14 @@ public final class Worker {
     Npy.writeUint8(outDir.resolve(name + ".codes.npy"), codes.toBytes(), codes.n(), bits / 8);
 
     int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
+    double repeatSeconds = Double.parseDouble(a.getOrDefault("repeat-seconds", "0"));
     warmUpHamming(codes, labels, k, threads, kp);
-    Timed nl = timed(repeat, () -> Searches.hamming(codes, anchors, Rule.LABELS, labels, k, threads, kp));
+    Timed nl = timed(repeat, repeatSeconds, () -> Searches.hamming(codes, anchors, Rule.LABELS, labels, k, threads, kp));
     out.setProperty("search_s", Double.toString(nl.seconds()));
     out.setProperty("search_anchors", Integer.toString(anchors.length));
     NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(nl.result().ids(), k, anchors, keep));
 
-    Timed ts = timed(repeat, () -> Searches.hamming(codes, selfAnchors, Rule.SELF, labels, k, threads, kp));
+    Timed ts = timed(repeat, repeatSeconds, () -> Searches.hamming(codes, selfAnchors, Rule.SELF, labels, k, threads, kp));
     Neighbours ns = ts.result();
     out.setProperty("search_self_s", Double.toString(ts.seconds()));
     out.setProperty("self_anchors", Integer.toString(selfAnchors.length));
@@ -161,7 +162,8 @@ public final class Worker {
       Searches.cosine(Arrays.copyOf(x, nc * d), nc, d, wa, Rule.LABELS, Arrays.copyOf(labels, nc), k, threads, kp);
     }
     int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
-    Timed nb = timed(repeat, () -> Searches.cosine(x, n, d, anchors, Rule.LABELS, labels, k, threads, kp));
+    double repeatSeconds = Double.parseDouble(a.getOrDefault("repeat-seconds", "0"));
+    Timed nb = timed(repeat, repeatSeconds, () -> Searches.cosine(x, n, d, anchors, Rule.LABELS, labels, k, threads, kp));
     out.setProperty("search_s", Double.toString(nb.seconds()));
     out.setProperty("search_anchors", Integer.toString(anchors.length));
     NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(nb.result().ids(), k, anchors, keep));
@@ -179,23 +181,27 @@ public final class Worker {
     int n = labels.length;
     Map<Integer, Integer> perLabel = RandomNegatives.labelCounts(labels);
     long t0 = System.nanoTime();
-    long[] checksum = new long[(n + 4095) / 4096];
-    Parallel.forRange(threads, n, 4096, (from, to) -> {
+    // Few large chunks: each allocates an n-int scratch once.
+    int grain = Math.max(4096, (n + 4 * threads - 1) / (4 * threads));
+    long[] checksum = new long[(n + grain - 1) / grain];
+    Parallel.forRange(threads, n, grain, (from, to) -> {
       int[] buf = new int[k];
+      int[] taken = new int[n];
       long sum = 0;
       for (int i = from; i < to; i++) {
-        RandomNegatives.draw(i, labels, k, seed, n - perLabel.get(labels[i]), buf, 0);
+        RandomNegatives.draw(i, labels, k, seed, n - perLabel.get(labels[i]), buf, 0, taken);
         sum += buf[0];
       }
-      checksum[from / 4096] = sum;
+      checksum[from / grain] = sum;
     });
     out.setProperty("search_s", Double.toString((System.nanoTime() - t0) / 1e9));
     out.setProperty("search_anchors", Integer.toString(n));
     out.setProperty("checksum", Long.toString(Arrays.stream(checksum).sum()));
     out.setProperty("bytes_per_item", "4");
     int[] rows = new int[keep.length * k];
+    int[] taken = new int[n];
     for (int s = 0; s < keep.length; s++) {
-      RandomNegatives.draw(keep[s], labels, k, seed, n - perLabel.get(labels[keep[s]]), rows, s * k);
+      RandomNegatives.draw(keep[s], labels, k, seed, n - perLabel.get(labels[keep[s]]), rows, s * k, taken);
     }
     NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), rows);
   }
@@ -233,14 +239,21 @@ public final class Worker {
   /** A search result and the shortest wall time of its repetitions. */
   private record Timed(Neighbours result, double seconds) {}
 
-  /** Runs {@code search} {@code repeat} times (results are deterministic) and keeps the fastest time. */
-  private static Timed timed(int repeat, java.util.function.Supplier<Neighbours> search) {
+  /**
+   * Runs {@code search} up to {@code repeat} times (results are deterministic) and keeps the fastest
+   * time; repetitions stop once {@code budgetSeconds} have been spent, so only short, noise-prone
+   * searches are repeated.
+   */
+  private static Timed timed(int repeat, double budgetSeconds, java.util.function.Supplier<Neighbours> search) {
     Neighbours r = null;
     double best = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < Math.max(1, repeat); i++) {
+    double spent = 0;
+    for (int i = 0; i < Math.max(1, repeat) && (i == 0 || spent < budgetSeconds); i++) {
       long t = System.nanoTime();
       r = search.get();
-      best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      double sec = (System.nanoTime() - t) / 1e9;
+      best = Math.min(best, sec);
+      spent += sec;
     }
     return new Timed(r, best);
   }

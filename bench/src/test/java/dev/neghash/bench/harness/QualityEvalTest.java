@@ -67,7 +67,7 @@ class QualityEvalTest {
     int[] sample = QualityReport.sampleAnchors(n, 40, 1);
     int[] random = new int[sample.length * K];
     for (int s = 0; s < sample.length; s++) {
-      RandomNegatives.draw(sample[s], labels, K, 3, n - 10, random, s * K);
+      RandomNegatives.draw(sample[s], labels, K, 3, n - 10, random, s * K, new int[n]);
     }
     // The exact top-K with the second half reversed: overlap stays 1, positions move.
     int[] all = IntStream.range(0, n).toArray();

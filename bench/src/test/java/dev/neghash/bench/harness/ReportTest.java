@@ -21,7 +21,7 @@ class ReportTest {
 
   private Settings settings() {
     return new Settings(out, out, false, "default", 2, 128, new int[] {512, 1024}, 42, 16, "python3", 1, 1, 1, 1, 1,
-        10, 64, List.of(), "shared machine", 1, 1, "PASSIVE");
+        10, 64, List.of(), "shared machine", 1, 1, 10, "PASSIVE");
   }
 
   private static Row row(String ds, int n, String method, int bits, String rule, double encode, int anchors,
