@@ -6,6 +6,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -17,21 +19,27 @@ import org.springframework.validation.annotation.Validated;
  * NEGHASH_JOBS_CONCURRENCY=2}).
  *
  * @param dataDir where datasets, snapshots and job results are kept
- * @param apiKey when set, every {@code /api} request must send it in the {@code X-API-Key} header
+ * @param apiKey when set, every request outside the open list (see {@link Security}) must send it, or
+ *     one of {@code apiKeys}, in the {@code X-API-Key} header
+ * @param apiKeys further accepted keys (comma-separated in an environment variable), so that a key
+ *     can be replaced without downtime: add the new one, move clients over, remove the old one
  * @param threads worker threads for encoding and mining, 0 for all cores
  * @param uploads upload limits
  * @param jobs job execution settings
  * @param events Server-Sent Events settings
+ * @param security what is open without a key, and cross-origin access
  */
 @Validated
 @ConfigurationProperties("neghash")
 public record NeghashProperties(
     @NotNull @DefaultValue("./data") Path dataDir,
     String apiKey,
+    List<String> apiKeys,
     @Min(0) @Max(1024) @DefaultValue("0") int threads,
     @Valid @NotNull @DefaultValue Uploads uploads,
     @Valid @NotNull @DefaultValue Jobs jobs,
-    @Valid @NotNull @DefaultValue Events events) {
+    @Valid @NotNull @DefaultValue Events events,
+    @Valid @NotNull @DefaultValue Security security) {
 
   /**
    * Upload limits.
@@ -74,8 +82,34 @@ public record NeghashProperties(
       @NotNull @DefaultValue("500ms") Duration progressInterval,
       @NotNull @DefaultValue("15s") Duration heartbeat) {}
 
+  /**
+   * Access settings. Without a key the whole service is open (it listens on loopback by default);
+   * with one, only {@code /actuator/health}, the dashboard's static files and the OpenAPI
+   * description are.
+   *
+   * @param openActuatorEndpoints Actuator endpoints besides {@code health} served without a key
+   *     (e.g. {@code prometheus} for a scraper that cannot send headers); none by default
+   * @param corsAllowedOrigins origins whose pages may call the API from a browser; none by
+   *     default, so cross-origin calls are refused
+   */
+  public record Security(
+      @NotNull @DefaultValue List<String> openActuatorEndpoints,
+      @NotNull @DefaultValue List<String> corsAllowedOrigins) {}
+
+  /** Every configured API key, blank entries left out; empty when the service is open. */
+  public List<String> acceptedApiKeys() {
+    List<String> keys = new ArrayList<>();
+    if (apiKey != null && !apiKey.isBlank()) {
+      keys.add(apiKey);
+    }
+    if (apiKeys != null) {
+      apiKeys.stream().filter(k -> k != null && !k.isBlank()).forEach(keys::add);
+    }
+    return List.copyOf(keys);
+  }
+
   /** Whether an API key is configured. */
   public boolean apiKeyRequired() {
-    return apiKey != null && !apiKey.isBlank();
+    return !acceptedApiKeys().isEmpty();
   }
 }

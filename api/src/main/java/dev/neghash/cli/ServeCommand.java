@@ -17,7 +17,8 @@ import picocli.CommandLine.Unmatched;
       "metrics under /actuator. With no options it listens on 127.0.0.1:8080",
       "and keeps its data in ./data. Any setting can follow as --name=value",
       "(e.g. --neghash.jobs.concurrency=2) or be set in the environment",
-      "(NEGHASH_API_KEY=... requires that key on every /api call)."})
+      "(NEGHASH_API_KEY=... requires that key on every call except health,",
+      "the dashboard's files and the API description)."})
 final class ServeCommand implements Callable<Integer>, LongRunning {
 
   @Option(names = "--port", description = "TCP port (default: 8080; 0 picks a free one).")

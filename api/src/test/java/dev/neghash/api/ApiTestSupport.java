@@ -7,6 +7,7 @@ import dev.neghash.api.dataset.DatasetService;
 import dev.neghash.api.job.JobEvents;
 import dev.neghash.api.job.JobService;
 import dev.neghash.api.job.JobView;
+import dev.neghash.api.security.SecurityConfig;
 import dev.neghash.api.storage.DataStore;
 import dev.neghash.engine.io.Npy;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Shared set-up of the controller tests: the web slice with the real services on a fresh data
  * folder per test class, and helpers to build request bodies.
  */
-@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class})
+@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
+    SecurityConfig.class})
 abstract class ApiTestSupport {
 
   static final Path DATA;

@@ -58,9 +58,9 @@ class DatasetApiTest extends ApiTestSupport {
   }
 
   @Test
-  void unknownAndMalformedIdsAre404WithoutTouchingTheDisk() {
+  void unknownIdsAre404AndEncodedSlashesAre400WithoutTouchingTheDisk() {
     assertProblem(mvc.get().uri("/api/v1/datasets/ds_aaaaaaaaaaaaaaaa").exchange(), 404, "not-found", "no dataset");
-    assertProblem(mvc.get().uri("/api/v1/datasets/..%2F..%2Fetc").exchange(), 404, null, null);
+    assertProblem(mvc.get().uri("/api/v1/datasets/..%2F..%2Fetc").exchange(), 400, "rejected-path", "canonical form");
     assertProblem(mvc.get().uri("/api/v1/datasets/datasets").exchange(), 404, "not-found", "no dataset");
     assertProblem(mvc.delete().uri("/api/v1/datasets/ds_aaaaaaaaaaaaaaaa").exchange(), 404, "not-found", null);
   }

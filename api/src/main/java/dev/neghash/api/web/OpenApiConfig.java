@@ -22,7 +22,7 @@ class OpenApiConfig {
                 + "problem details whose type is urn:neghash:problem:<code>.")
             .license(new License().name("See the repository")))
         .components(new Components().addSecuritySchemes("apiKey",
-            new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name(ApiKeyFilter.HEADER)
+            new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name("X-API-Key")
                 .description("Required on every /api call when the service is started with neghash.api-key")))
         .addSecurityItem(new SecurityRequirement().addList("apiKey"));
   }

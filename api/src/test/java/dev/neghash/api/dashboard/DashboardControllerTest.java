@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The dashboard's plot data against the job's own result files, and its refusals. */
 @WebMvcTest
-@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class})
+@Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
+    dev.neghash.api.security.SecurityConfig.class})
 class DashboardControllerTest {
 
   private static final int N = 400;
