@@ -4,7 +4,6 @@ import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.io.Npy;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -118,11 +117,12 @@ interface RowSource {
         if (buf.length < bytes) {
           buf = new byte[bytes];
         }
-        try {
-          in.readFully(buf, 0, bytes);
-        } catch (EOFException e) {
+        int got = in.readNBytes(buf, 0, bytes);
+        if (got < bytes) {
+          // The first row the body does not hold completely (0-based).
+          long stop = read + got / ((long) cols * 4);
           throw new InvalidInputException("the body ends early: rows x dims = " + rows + " x " + cols
-              + " float32 values were declared, the data stops in row " + read);
+              + " float32 values were declared, the data stops in row " + stop);
         }
         ByteBuffer.wrap(buf, 0, bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, 0, n * cols);
         read += n;

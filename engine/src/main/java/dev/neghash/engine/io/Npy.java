@@ -92,11 +92,12 @@ public final class Npy {
       if (buf.length < bytes) {
         buf = new byte[bytes];
       }
-      try {
-        in.readFully(buf, 0, bytes);
-      } catch (EOFException e) {
+      int got = in.readNBytes(buf, 0, bytes);
+      if (got < bytes) {
+        // The first row the data does not hold completely (0-based).
+        long stop = read + got / ((long) cols * size);
         throw new InvalidInputException(
-            "the .npy data ends early: header says " + rows + " rows, data stops in row " + read);
+            "the .npy data ends early: header says " + rows + " rows, data stops in row " + stop);
       }
       ByteBuffer bb = ByteBuffer.wrap(buf, 0, bytes).order(header.order());
       int count = n * cols;

@@ -80,6 +80,30 @@ class NpyTest {
   }
 
   @Test
+  void truncatedDataNamesTheFirstIncompleteRow() {
+    int rows = 10_000;
+    int cols = 3;
+    for (String descr : new String[] {"<f4", "<f2", ">f8"}) {
+      int size = descr.charAt(2) - '0';
+      // Rows 0..8999 complete, row 9000 cut after one value: inside the second 8,192-row block.
+      byte[] data = new byte[(9000 * cols + 1) * size];
+      byte[] file = npy(descr, "(" + rows + ", " + cols + ")", false, data);
+      assertThatThrownBy(() -> {
+        try (Npy.FloatRowReader r = new Npy.FloatRowReader(new ByteArrayInputStream(file))) {
+          float[] block = new float[8192 * cols];
+          while (r.next(block, 8192) > 0) {
+            // read on until the data runs out
+          }
+        }
+      }).isInstanceOf(InvalidInputException.class)
+          .hasMessage("the .npy data ends early: header says 10000 rows, data stops in row 9000");
+    }
+    // Cut exactly at a row boundary: row 8500 is the first one missing.
+    byte[] file = npy("<f4", "(10000, 3)", false, new byte[8500 * cols * 4]);
+    assertThatThrownBy(() -> readAll(file)).hasMessageEndingWith("data stops in row 8500");
+  }
+
+  @Test
   void readsLabelsOfSeveralIntegerTypes() throws Exception {
     ByteBuffer i8 = ByteBuffer.allocate(24).order(ByteOrder.BIG_ENDIAN);
     i8.putLong(5).putLong(-1).putLong(7);
