@@ -48,13 +48,14 @@ class ConfiguredLimitsTest extends ApiTestSupport {
     String ds = json(c).get("id").asString();
     byte[] big = npyF32(clustered(200, 8, 2, 1), 200, 8, ByteOrder.LITTLE_ENDIAN);
     assertProblem(mvc.post().uri("/api/v1/datasets/" + ds + "/snapshots").header(KEY, "s3cret-key").contentType(NPY)
-        .content(big).exchange(), 413, "too-large", "larger than the limit");
+        .content(big).exchange(), 413, "too-large", "larger than the limit of 4 KB (4096 bytes)");
     StringBuilder labels = new StringBuilder("[");
     for (int i = 0; i < 600; i++) {
       labels.append(i > 0 ? "," : "").append(i % 2);
     }
     assertProblem(mvc.put().uri("/api/v1/datasets/" + ds + "/labels").header(KEY, "s3cret-key").contentType(MediaType.APPLICATION_JSON)
-        .content(labels.append(']').toString()).exchange(), 413, "too-large", "configurable");
+        .content(labels.append(']').toString()).exchange(), 413, "too-large",
+        "larger than the limit of 1 KB (1024 bytes); the limit is configurable");
     assertThat(mvc.post().uri("/api/v1/datasets/" + ds + "/snapshots").header(KEY, "s3cret-key").contentType(NPY)
         .content(npyF32(clustered(20, 8, 2, 1), 20, 8, ByteOrder.LITTLE_ENDIAN))).hasStatus(201);
     MvcTestResult d = mvc.get().uri("/api/v1/datasets/" + ds).header(KEY, "s3cret-key").exchange();

@@ -4,7 +4,8 @@ import dev.neghash.api.web.ApiException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import org.springframework.util.unit.DataSize;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /** Counts the bytes read and refuses (413) to read past a limit. */
 public final class LimitedInputStream extends FilterInputStream {
@@ -56,7 +57,28 @@ public final class LimitedInputStream extends FilterInputStream {
 
   /** The 413 for a body over {@code limit} bytes. */
   public static ApiException tooLarge(long limit) {
-    return ApiException.tooLarge("the request body is larger than the limit of " + DataSize.ofBytes(limit).toMegabytes()
-        + " MB (" + limit + " bytes); the limit is configurable");
+    return ApiException.tooLarge("the request body is larger than the limit of " + describe(limit)
+        + "; the limit is configurable");
+  }
+
+  /**
+   * A size for people: the largest binary unit (KB = 1024 bytes, MB, GB, TB) that holds at least
+   * one whole unit, with at most one decimal, rounded down, followed by the exact byte count, e.g.
+   * {@code 1 KB (1024 bytes)}, {@code 1.5 MB (1572864 bytes)}; below 1 KB just {@code 512 bytes}.
+   */
+  static String describe(long bytes) {
+    String[] units = {"KB", "MB", "GB", "TB"};
+    if (bytes < 1024) {
+      return bytes + (bytes == 1 ? " byte" : " bytes");
+    }
+    int unit = 0;
+    long scale = 1024;
+    while (unit + 1 < units.length && bytes / 1024 >= scale) {
+      scale *= 1024;
+      unit++;
+    }
+    String value = BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(scale), 1, RoundingMode.DOWN)
+        .stripTrailingZeros().toPlainString();
+    return value + " " + units[unit] + " (" + bytes + " bytes)";
   }
 }
