@@ -38,9 +38,6 @@ ENV PATH=/opt/jre/bin:$PATH \
     NEGHASH_JAVA_OPTS="-XX:MaxRAMPercentage=75" \
     SERVER_ADDRESS=0.0.0.0 \
     SERVER_PORT=8080 \
-    NEGHASH_HOST=0.0.0.0 \
-    NEGHASH_PORT=8080 \
-    NEGHASH_DATADIR=/data \
     NEGHASH_DATA_DIR=/data
 USER neghash
 WORKDIR /app
