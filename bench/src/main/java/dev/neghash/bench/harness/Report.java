@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Writes {@code results.csv} and {@code results.md}: every row, and the targets as measured. */
+/**
+ * Writes {@code results.csv} and {@code results.md}: every row, and NegHash's headline comparisons
+ * (against FAISS on the same codes, against exact mining, memory per item) as measured.
+ */
 final class Report {
 
   /** Overlap@128 the paper reports for LSH on Stanford Online Products, by bits. */
@@ -98,7 +101,7 @@ final class Report {
   }
 
   private static void targets(StringBuilder b, Settings s, List<Row> rows) {
-    b.append("## Targets, as measured\n\n");
+    b.append("## Headline comparisons, as measured\n\n");
     b.append("### Hamming search: NegHash vs FAISS IndexBinaryFlat on the same codes\n\n");
     b.append("Same codes, same anchors, same threads, top-k with only the anchor excluded (FAISS asked for k+1).\n\n");
     b.append("| data set | b | anchors | NegHash s | FAISS s | FAISS / NegHash |\n|---|---:|---:|---:|---:|---:|\n");

@@ -14,7 +14,7 @@ class HarnessTest {
   }
 
   @Test
-  void defaultsFollowTheIssue() {
+  void defaultsAreFashionMnistAndSyntheticDataAtFourCodeLengths() {
     Settings s = parse();
     assertThat(s.bits()).containsExactly(128, 256, 512, 1024);
     assertThat(s.k()).isEqualTo(128);

@@ -53,6 +53,7 @@ class ReportTest {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("date", "today");
     String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(facts, List.of("check ok"), 12), List.of("a.png"));
+    assertThat(md).contains("## Headline comparisons, as measured").doesNotContainIgnoringCase("issue");
     // 512 bits: exact 40 s, LSH mining 1 + 2 s: 13.3x; overlap 0.60 >= 0.54.
     assertThat(md).contains("LSH mining is 13.3x faster than exact mining (target: at least 10x: **met**)");
     assertThat(md).contains("overlap@128 0.600 against the paper's 0.54 on SOP (**met**)");
