@@ -9,7 +9,7 @@ import numpy as np
 
 MAGIC = b"\x93NUMPY"
 FLOAT_DTYPES = ("f2", "f4", "f8")
-CHUNK_BYTES = 1 << 22
+CHUNK_BYTES = 1 << 20
 
 
 def header(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
@@ -38,8 +38,9 @@ def upload_dtype(dtype: np.dtype) -> np.dtype:
 def stream_rows(array: np.ndarray, dtype: np.dtype, chunk_bytes: int = CHUNK_BYTES) -> Iterator[memoryview]:
     """Yields the array's rows as raw bytes in ``dtype``, a block of rows at a time.
 
-    A C-contiguous array of that dtype is sent from its own memory (no copy); any other array is
-    converted one block at a time, so at most one block exists twice.
+    A C-contiguous array of that dtype is sent from its own memory (no copy); any other array
+    (another dtype, Fortran order, a strided view) is converted a block of about ``chunk_bytes``
+    at a time, so the extra memory is a block or two, never the whole array.
     """
     n = array.shape[0]
     row_bytes = max(1, int(np.prod(array.shape[1:], dtype=np.int64)) * dtype.itemsize)
