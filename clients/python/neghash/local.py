@@ -443,6 +443,14 @@ class LocalClient:
                 raise NotImplementedError("quality reports need the NegHash service")
             if view["positivePairs"] is not None:
                 raise NotImplementedError("this dataset has positive pairs, which only the NegHash service excludes")
+            for name, value, low, high in (("k", k, 1, MAX_K), ("negatives", negatives, 1, MAX_K),
+                                           ("rankMin", rank_min, 0, None), ("rankMax", rank_max, 1, None),
+                                           ("batchSize", batch_size, 2, 1 << 20),
+                                           ("batchNeighbours", batch_neighbours, 0, 1 << 20),
+                                           ("maxCosine", max_cosine, -1.0, 1.0)):
+                if value is not None and (value < low or (high is not None and value > high)):
+                    bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+                    raise _problem(400, "invalid-request", f"{name} must be {bound}, got {value}")
             n = snap["items"]
             k = min(128, n - 1) if k is None else int(k)
             if k < 1 or k > n - 1 or k > MAX_K:
