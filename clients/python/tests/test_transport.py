@@ -167,3 +167,42 @@ def test_url_with_a_path_prefix():
     assert seen[0][1] == "/neghash/api/v1/datasets"
     with pytest.raises(ValueError):
         neghash.Client("ftp://example.org")
+
+
+def test_wait_uses_tqdm_when_it_is_installed(monkeypatch):
+    import importlib.machinery
+    import sys
+    import types
+
+    bars = []
+
+    class FakeTqdm:
+        def __init__(self, **kw):
+            self.kw, self.n, self.postfix, self.closed = kw, 0, "", False
+            bars.append(self)
+
+        def set_postfix_str(self, s, refresh=True):
+            self.postfix = s
+
+        def refresh(self):
+            pass
+
+        def close(self):
+            self.closed = True
+
+    fake = types.ModuleType("tqdm")
+    fake.__spec__ = importlib.machinery.ModuleSpec("tqdm", None)
+    fake.tqdm = FakeTqdm
+    monkeypatch.setitem(sys.modules, "tqdm", fake)
+
+    def respond(h: Handler, body: bytes) -> None:
+        _sse_head(h)
+        h.wfile.write(f"id:1\nevent:job\ndata:{job_json('RUNNING', 0.25)}\n\n".encode())
+        h.wfile.write(f"id:2\nevent:job\ndata:{job_json('SUCCEEDED', 1.0, 'done')}\n\n".encode())
+        h.close_connection = True
+
+    with stub(respond) as (url, _):
+        neghash.Client(url).wait_job("job_1")
+    assert len(bars) == 1
+    bar = bars[0]
+    assert (bar.kw["total"], bar.kw["desc"], bar.n, bar.postfix, bar.closed) == (100, "job_1", 100.0, "SUCCEEDED done", True)
