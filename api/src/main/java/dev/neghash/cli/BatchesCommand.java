@@ -1,7 +1,7 @@
 package dev.neghash.cli;
 
 import dev.neghash.engine.InvalidInputException;
-import dev.neghash.engine.mining.BatchBuilder;
+import dev.neghash.engine.Defaults;
 import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
 import java.nio.file.Path;
@@ -22,10 +22,10 @@ final class BatchesCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--k", defaultValue = "128", description = "Top-k list length (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--k", defaultValue = "" + Defaults.K, description = "Top-k list length (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--batch-size", defaultValue = "128", description = "Items per batch (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "" + Defaults.BATCH_SIZE, description = "Items per batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--neighbours", description = "Neighbours each anchor pulls in (default: batch-size / 2).")
@@ -45,12 +45,13 @@ final class BatchesCommand implements Callable<Integer> {
     }
     BatchOptions bo;
     try {
-      bo = new BatchOptions(batchSize, neighbours != null ? neighbours : batchSize / 2, common.seed, 8);
+      bo = new BatchOptions(batchSize, neighbours != null ? neighbours : Defaults.batchNeighbours(batchSize), common.seed,
+          Defaults.BATCH_PASSES);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }
     Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, false);
-    Batches b = BatchBuilder.build(r.neighbours(), r.labels(), bo);
+    Batches b = r.neghash().batches(r.neighbours(), r.labels(), bo);
     Outputs o = new Outputs(in.out);
     if (format.equals("npy")) {
       o.int32(".batches.npy", b.flat(), b.batches().size(), batchSize);

@@ -1,17 +1,17 @@
 package dev.neghash.cli;
 
+import dev.neghash.engine.Defaults;
 import dev.neghash.engine.InvalidInputException;
+import dev.neghash.engine.NegHash;
 import dev.neghash.engine.io.FashionMnist;
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.io.FloatRows;
 import dev.neghash.engine.kernel.KernelProviders;
-import dev.neghash.engine.lsh.Encoder;
+import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.mining.MiningOptions;
-import dev.neghash.engine.mining.NegativeMiner;
 import dev.neghash.engine.mining.Negatives;
 import dev.neghash.engine.mining.QualityReport;
-import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.search.SearchOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -72,25 +72,24 @@ final class DemoCommand implements Callable<Integer> {
         KernelProviders.get().name(), KernelProviders.selection().reason(), common.threadCount(),
         common.bits, k, common.noCenter ? "off" : "on");
 
+    NegHash neghash = common.neghash();
+    SearchOptions search = SearchOptions.k(k).labels(data.labels());
     long t1 = System.nanoTime();
-    Encoder.Encoded enc = new Encoder(d, common.encoderOptions()).encode(data.images(), n);
+    PackedCodes codes = neghash.encode(data.images(), n, d);
     double encode = secs(t1);
     long t2 = System.nanoTime();
-    Neighbours nb = HammingSearch.search(enc.codes(), enc.codes(), Exclusions.labels(data.labels()), k,
-        common.threads, KernelProviders.get(), Progress.NONE);
-    double search = secs(t2);
-    Negatives neg = NegativeMiner.mine(nb, MiningOptions.top(Math.min(8, k)));
+    Neighbours nb = neghash.search(codes, search);
+    double searchSeconds = secs(t2);
+    Negatives neg = neghash.negatives(nb, MiningOptions.top(Math.min(Defaults.NEGATIVES, k)));
 
     int bytes = common.bits / 8;
     out.printf(Locale.ROOT, "encode  %8.3fs  (%.0f items/s)%n", encode, n / encode);
-    out.printf(Locale.ROOT, "search  %8.3fs  (%.0f anchors/s, all %d x %d pairs)%n", search, n / search, n, n);
+    out.printf(Locale.ROOT, "search  %8.3fs  (%.0f anchors/s, all %d x %d pairs)%n", searchSeconds, n / searchSeconds, n, n);
     out.printf(Locale.ROOT, "memory  %d bytes/item vs %d as float32: %.1fx smaller (%.1f MB vs %.1f MB)%n",
         bytes, 4 * d, 4.0 * d / bytes, (double) bytes * n / 1e6, 4.0 * d * n / 1e6);
 
     long t3 = System.nanoTime();
-    float[] unit = Inputs.normalized(data.images(), n, d);
-    QualityReport q = QualityReport.evaluate(nb, unit, n, d, Exclusions.labels(data.labels()),
-        sample, common.seed, common.threads, KernelProviders.get());
+    QualityReport q = common.neghash(true).quality(nb, FloatRows.of(data.images(), d), n, d, search, sample, common.seed);
     out.printf(Locale.ROOT, "quality overlap@%d=%.3f, mean positional distance=%.1f vs exact cosine (%d sampled anchors, %.2fs)%n",
         k, q.overlap(), q.meanPositionalDistance(), q.sampled(), secs(t3));
 

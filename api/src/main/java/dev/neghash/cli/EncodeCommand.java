@@ -26,7 +26,7 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Encoder.Encoded enc = Inputs.encode(embeddings, common.encoderOptions());
+    Encoder.Encoded enc = Inputs.encode(embeddings, common.neghash());
     var codes = enc.codes();
     Outputs o = new Outputs(out.toString());
     o.uint8("", codes.toBytes(), codes.n(), codes.bytesPerCode());

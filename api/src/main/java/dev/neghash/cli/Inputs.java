@@ -2,9 +2,9 @@ package dev.neghash.cli;
 
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.io.Npy;
+import dev.neghash.engine.NegHash;
 import dev.neghash.engine.lsh.Encoder;
-import dev.neghash.engine.search.ExactCosineSearch;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,14 +48,14 @@ final class Inputs {
   }
 
   /** Streams an embeddings file through an encoder. */
-  static Encoder.Encoded encode(Path embeddings, Encoder.Options options) throws IOException {
-    return encode(java.util.List.of(embeddings), options);
+  static Encoder.Encoded encode(Path embeddings, NegHash neghash) throws IOException {
+    return encode(java.util.List.of(embeddings), neghash);
   }
 
   /** Streams several files of one dimension through one encoder, as one snapshot, in order. */
-  static Encoder.Encoded encode(java.util.List<Path> files, Encoder.Options options) throws IOException {
+  static Encoder.Encoded encode(java.util.List<Path> files, NegHash neghash) throws IOException {
     long[] first = shape(files.get(0));
-    Encoder enc = new Encoder((int) first[1], options);
+    Encoder enc = neghash.encoder((int) first[1]);
     try (Encoder.Session s = enc.begin(Progress.NONE)) {
       for (Path file : files) {
         try (Npy.FloatRowReader r = new Npy.FloatRowReader(Files.newInputStream(file))) {
@@ -73,8 +73,8 @@ final class Inputs {
     }
   }
 
-  /** Loads and L2-normalises a whole embeddings file (exact mining needs the floats). */
-  static float[] loadNormalized(Path embeddings, int[] shape) throws IOException {
+  /** Loads a whole embeddings file (exact mining needs the floats), refusing NaN and infinities. */
+  static float[] load(Path embeddings, int[] shape) throws IOException {
     requireFile(embeddings);
     float[] x = Npy.readFloatMatrix(embeddings, shape);
     for (int i = 0; i < x.length; i++) {
@@ -83,7 +83,6 @@ final class Inputs {
             + (Float.isNaN(x[i]) ? "NaN" : "an infinite value") + " (column " + (i % shape[1]) + ")");
       }
     }
-    dev.neghash.engine.lsh.Encoder.normalizeRows(x, shape[0], shape[1]);
     return x;
   }
 
@@ -91,10 +90,5 @@ final class Inputs {
     if (!Files.isRegularFile(p)) {
       throw new NoSuchFileException(p.toString());
     }
-  }
-
-  /** Normalised copy, for exact search of an in-memory matrix. */
-  static float[] normalized(float[] x, int n, int d) {
-    return ExactCosineSearch.normalized(x, n, d);
   }
 }

@@ -1,9 +1,10 @@
 package dev.neghash.cli;
 
 import dev.neghash.engine.InvalidInputException;
+import dev.neghash.engine.Defaults;
 import dev.neghash.engine.mining.HardPositives;
+import dev.neghash.engine.search.SearchOptions;
 import dev.neghash.engine.mining.MiningOptions;
-import dev.neghash.engine.mining.NegativeMiner;
 import dev.neghash.engine.mining.Negatives;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -23,10 +24,10 @@ final class NegativesCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--k", defaultValue = "128", description = "Top-k list length (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--k", defaultValue = "" + Defaults.K, description = "Top-k list length (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--count", defaultValue = "8", description = "Negatives per item (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", defaultValue = "" + Defaults.NEGATIVES, description = "Negatives per item (default: ${DEFAULT-VALUE}).")
   int count;
 
   @Option(names = "--strategy", defaultValue = "top", description = "top or random (default: ${DEFAULT-VALUE}).")
@@ -73,9 +74,9 @@ final class NegativesCommand implements Callable<Integer> {
       throw new InvalidInputException(e.getMessage());
     }
     Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, exact);
-    Negatives neg = NegativeMiner.mine(r.neighbours(), mo);
+    Negatives neg = r.neghash().negatives(r.neighbours(), mo);
     HardPositives hp = hardPositives
-        ? HardPositives.find(r.encoded().codes(), r.labels(), r.encoded().codes(), r.labels(), true, common.threads)
+        ? r.neghash().hardPositives(r.encoded().codes(), SearchOptions.k(k).labels(r.labels()))
         : null;
     Outputs o = new Outputs(in.out);
     if (format.equals("npy")) {

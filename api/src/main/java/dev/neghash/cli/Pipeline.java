@@ -1,22 +1,24 @@
 package dev.neghash.cli;
 
-import dev.neghash.engine.kernel.Exclusions;
-import dev.neghash.engine.kernel.KernelProviders;
+import dev.neghash.engine.InvalidInputException;
+import dev.neghash.engine.NegHash;
 import dev.neghash.engine.lsh.Encoder;
-import dev.neghash.engine.search.ExactCosineSearch;
-import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.search.SearchOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
-/** Validate inputs, encode (or load floats), search: what mine, negatives and batches share. */
+/** Read the command's files, encode (or load floats) and search through the engine: what mine, negatives and batches share. */
 final class Pipeline {
 
-  /** The neighbour lists and how long each step took. */
-  record Result(Neighbours neighbours, int[] labels, Encoder.Encoded encoded, long n, long d,
+  /**
+   * The neighbour lists and how long each step took; in query/reference mode neighbour ids index
+   * the reference file and {@code labels} are the queries' labels.
+   */
+  record Result(NegHash neghash, Neighbours neighbours, int[] labels, Encoder.Encoded encoded, long n, long d,
       double encodeSeconds, double searchSeconds) {}
 
   private Pipeline() {}
@@ -28,74 +30,96 @@ final class Pipeline {
 
   /**
    * With {@code queries} given, anchors are the queries and candidates the embeddings (query /
-   * reference mode): nothing is excluded as "self", labels exclude across the two sets, and both
-   * sets are encoded with one projection, centred on the mean of their union.
+   * reference mode): the two files are one item set (queries first) with two subsets, so both are
+   * encoded with one projection, centred on the mean of their union, and labels exclude across them.
    */
   static Result run(Path embeddings, Path labelsFile, Path queries, Path queryLabelsFile,
       CommonOptions common, int k, boolean exact) throws IOException {
+    NegHash neghash = common.neghash();
     if (queries != null) {
-      return runQueryReference(embeddings, labelsFile, queries, queryLabelsFile, common, k, exact);
+      return runQueryReference(exact ? common.neghash(true) : neghash, embeddings, labelsFile, queries,
+          queryLabelsFile, k, exact);
     }
     long[] shape = Inputs.shape(embeddings);
     long n = shape[0];
     int[] labels = Inputs.labels(labelsFile, n);
     Inputs.checkK(k, n);
-    int threads = common.threadCount();
-    if (exact) {
-      long t0 = System.nanoTime();
-      int[] s = new int[2];
-      float[] x = Inputs.loadNormalized(embeddings, s);
-      long t1 = System.nanoTime();
-      Neighbours nb = ExactCosineSearch.search(x, s[0], x, s[0], s[1], Exclusions.labels(labels),
-          k, threads, KernelProviders.get(), Progress.NONE);
-      long t2 = System.nanoTime();
-      return new Result(nb, labels, null, n, shape[1], (t1 - t0) / 1e9, (t2 - t1) / 1e9);
-    }
+    SearchOptions search = SearchOptions.k(k).labels(labels);
     long t0 = System.nanoTime();
-    Encoder.Encoded enc = Inputs.encode(embeddings, common.encoderOptions());
+    if (exact) {
+      int[] s = new int[2];
+      float[] x = Inputs.load(embeddings, s);
+      long t1 = System.nanoTime();
+      Neighbours nb = common.neghash(true).exactSearch(x, s[1], search);
+      return new Result(neghash, nb, labels, null, n, shape[1], (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    }
+    Encoder.Encoded enc = Inputs.encode(embeddings, neghash);
     long t1 = System.nanoTime();
-    Neighbours nb = HammingSearch.search(enc.codes(), enc.codes(), Exclusions.labels(labels), k,
-        threads, KernelProviders.get(), Progress.NONE);
-    long t2 = System.nanoTime();
-    return new Result(nb, labels, enc, n, shape[1], (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    Neighbours nb = neghash.search(enc.codes(), search);
+    return new Result(neghash, nb, labels, enc, n, shape[1], (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
   }
 
-  private static Result runQueryReference(Path refs, Path refLabelsFile, Path queries,
-      Path queryLabelsFile, CommonOptions common, int k, boolean exact) throws IOException {
+  private static Result runQueryReference(NegHash neghash, Path refs, Path refLabelsFile, Path queries,
+      Path queryLabelsFile, int k, boolean exact) throws IOException {
     long[] rs = Inputs.shape(refs);
     long[] qs = Inputs.shape(queries);
     if (rs[1] != qs[1]) {
-      throw new dev.neghash.engine.InvalidInputException(
-          "queries have dimension " + qs[1] + " but embeddings have " + rs[1]);
+      throw new InvalidInputException("queries have dimension " + qs[1] + " but embeddings have " + rs[1]);
     }
     if ((refLabelsFile == null) != (queryLabelsFile == null)) {
-      throw new dev.neghash.engine.InvalidInputException("give --labels and --query-labels together, or neither");
+      throw new InvalidInputException("give --labels and --query-labels together, or neither");
     }
     int[] rl = Inputs.labels(refLabelsFile, rs[0]);
     int[] ql = Inputs.labels(queryLabelsFile, qs[0]);
     if (k < 1 || k > rs[0]) {
-      throw new dev.neghash.engine.InvalidInputException("k must be between 1 and " + rs[0] + ", got " + k);
+      throw new InvalidInputException("k must be between 1 and " + rs[0] + ", got " + k);
     }
-    Exclusions ex = new Exclusions(false, ql, rl, null, null);
-    int threads = common.threadCount();
     int nq = (int) qs[0];
     int nr = (int) rs[0];
     int d = (int) rs[1];
+    SearchOptions search = SearchOptions.k(k).labels(concat(ql, rl)).anchors(range(0, nq)).candidates(range(nq, nq + nr));
     long t0 = System.nanoTime();
+    Neighbours nb;
+    Encoder.Encoded both = null;
+    long t1;
     if (exact) {
       int[] s = new int[2];
-      float[] q = Inputs.loadNormalized(queries, s);
-      float[] r = Inputs.loadNormalized(refs, s);
-      long t1 = System.nanoTime();
-      Neighbours nb = ExactCosineSearch.search(q, nq, r, nr, d, ex, k, threads, KernelProviders.get(), Progress.NONE);
-      return new Result(nb, ql, null, nq, d, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+      float[] q = Inputs.load(queries, s);
+      float[] r = Inputs.load(refs, s);
+      float[] x = new float[q.length + r.length];
+      System.arraycopy(q, 0, x, 0, q.length);
+      System.arraycopy(r, 0, x, q.length, r.length);
+      t1 = System.nanoTime();
+      nb = neghash.exactSearch(x, d, search);
+    } else {
+      both = Inputs.encode(List.of(queries, refs), neghash);
+      t1 = System.nanoTime();
+      nb = neghash.search(both.codes(), search);
     }
-    Encoder.Encoded both = Inputs.encode(java.util.List.of(queries, refs), common.encoderOptions());
-    var codes = both.codes();
-    long t1 = System.nanoTime();
-    Neighbours nb = HammingSearch.search(codes.slice(0, nq), codes.slice(nq, nq + nr), ex, k, threads,
-        KernelProviders.get(), Progress.NONE);
-    return new Result(nb, ql, both, nq, d, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    double searchSeconds = (System.nanoTime() - t1) / 1e9;
+    int[] ids = nb.ids();
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = ids[i] < 0 ? -1 : ids[i] - nq; // item ids back to reference rows
+    }
+    return new Result(neghash, nb, ql, both, nq, d, (t1 - t0) / 1e9, searchSeconds);
+  }
+
+  private static int[] range(int from, int to) {
+    int[] r = new int[to - from];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = from + i;
+    }
+    return r;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    if (a == null) {
+      return null;
+    }
+    int[] r = new int[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
   }
 
   /** The one-line summary every mining command prints. */

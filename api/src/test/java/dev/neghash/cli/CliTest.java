@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.io.NpyHeader;
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.search.HammingSearch;
@@ -109,7 +109,7 @@ class CliTest {
     System.arraycopy(x, 0, both, q.length, x.length);
     PackedCodes codes = new Encoder(D, Encoder.Options.of(64, 42)).encode(both, 40 + N).codes();
     Neighbours expected = HammingSearch.search(codes.slice(0, 40), codes.slice(40, 40 + N), Exclusions.none(),
-        300, 1, dev.neghash.engine.kernel.KernelProviders.get(), dev.neghash.engine.util.Progress.NONE);
+        300, 1, dev.neghash.engine.kernel.KernelProviders.get(), dev.neghash.engine.Progress.NONE);
     assertThat(ids).containsExactly(expected.ids());
     // Query i is reference i: found at distance 0, not excluded.
     assertThat(readInts(dir.resolve("qr.distances.npy"), shape)[0]).isZero();

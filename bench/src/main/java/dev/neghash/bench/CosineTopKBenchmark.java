@@ -1,11 +1,11 @@
 package dev.neghash.bench;
 
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.search.ExactCosineSearch;
 import dev.neghash.engine.search.Neighbours;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,12 +80,12 @@ public class CosineTopKBenchmark {
   /** The Java reference provider. */
   @Benchmark
   public Neighbours javaReference() {
-    return ExactCosineSearch.search(anchorRows, anchors, x, candidates, d, exclusions, k, threads, reference, Progress.NONE);
+    return ExactCosineSearch.search(anchorRows, x, d, exclusions, k, threads, reference, Progress.NONE);
   }
 
   /** The Vector API provider. */
   @Benchmark
   public Neighbours panama() {
-    return ExactCosineSearch.search(anchorRows, anchors, x, candidates, d, exclusions, k, threads, vector, Progress.NONE);
+    return ExactCosineSearch.search(anchorRows, x, d, exclusions, k, threads, vector, Progress.NONE);
   }
 }

@@ -1,6 +1,6 @@
 package dev.neghash.bench;
 
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.Encoder;
@@ -9,7 +9,7 @@ import dev.neghash.engine.lsh.Projection;
 import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.util.Parallel;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

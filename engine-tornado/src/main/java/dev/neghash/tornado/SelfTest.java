@@ -1,6 +1,6 @@
 package dev.neghash.tornado;
 
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.HammingTask;
 import dev.neghash.engine.kernel.JavaKernels;
 import java.util.Arrays;

@@ -39,7 +39,6 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
   private final TornadoSettings settings;
   private final KernelProvider cpu;
   private final Object lock = new Object();
-  private final Object progressKey = new Object();
   private final PlanCache<ProjectKey, ProjectPlan> projectPlans = new PlanCache<>(4);
   private final PlanCache<BinarizeKey, BinarizePlan> binarizePlans = new PlanCache<>(4);
   // Few Hamming shapes are live at once and each holds the most device memory (~140 MB at the
@@ -121,6 +120,10 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
     }
   }
 
+  /**
+   * Rows {@code [from, to)} of a task, in device blocks from {@code from} on (the self-test and
+   * callers that schedule rows themselves use this).
+   */
   @Override
   public void hammingTopK(HammingTask task, int from, int to) {
     if (from >= to) {
@@ -131,18 +134,43 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
       JavaKernels.hammingTopK(task, from, to);
       return;
     }
-    Progress p = task.derived(progressKey, t -> new Progress((HammingTask) t, settings));
-    int cap = p.shape.anchorCapacity();
-    for (int block = from / cap; block <= (to - 1) / cap; block++) {
-      synchronized (lock) {
-        if (!p.done[block]) {
-          HammingPlan plan = hammingPlans.computeIfAbsent(p.shape, s -> HammingPlan.create(device, s));
-          int a0 = block * cap;
-          plan.run(task, a0, Math.min(cap, task.anchors() - a0));
-          p.done[block] = true;
-          hammingPlans.retireIfWorn(plan);
-        }
-      }
+    HammingPlan.Shape shape = shape(task, from, to, settings);
+    for (int a0 = from; a0 < to; a0 += shape.anchorCapacity()) {
+      runBlock(task, shape, a0, Math.min(shape.anchorCapacity(), to - a0));
+    }
+  }
+
+  /**
+   * A whole task, scheduled by the device: anchors go in blocks of the device's capacity, one
+   * after another (the device runs one block at a time; host threads would only queue), with
+   * progress after every block and cancellation honoured between blocks.
+   */
+  @Override
+  public void hammingTopK(HammingTask task, int threads, dev.neghash.engine.Progress progress) {
+    int n = task.anchors();
+    if (n == 0) {
+      return;
+    }
+    if (task.candidates() == 0) {
+      progress.checkCancelled();
+      JavaKernels.hammingTopK(task, 0, n);
+      progress.advance(n);
+      return;
+    }
+    HammingPlan.Shape shape = shape(task, 0, n, settings);
+    for (int a0 = 0; a0 < n; a0 += shape.anchorCapacity()) {
+      progress.checkCancelled();
+      int count = Math.min(shape.anchorCapacity(), n - a0);
+      runBlock(task, shape, a0, count);
+      progress.advance(count);
+    }
+  }
+
+  private void runBlock(HammingTask task, HammingPlan.Shape shape, int a0, int count) {
+    synchronized (lock) {
+      HammingPlan plan = hammingPlans.computeIfAbsent(shape, s -> HammingPlan.create(device, s));
+      plan.run(task, a0, count);
+      hammingPlans.retireIfWorn(plan);
     }
   }
 
@@ -170,28 +198,25 @@ public final class TornadoKernelProvider implements KernelProvider, AutoCloseabl
     return Math.min(c, max);
   }
 
-  /** Which anchor blocks of one task are done, and the shape they run with. */
-  private static final class Progress {
-    final HammingPlan.Shape shape;
-    final boolean[] done;
-
-    Progress(HammingTask t, TornadoSettings s) {
-      int k = t.k();
-      int heapLimit = Integer.highestOneBit(Math.max(1, MAX_HEAP_ENTRIES / k));
-      int anchorCap = capacity(t.anchors(), Math.min(s.anchorBlock(), heapLimit));
-      int candidateCap = capacity(t.candidates(), s.candidateBlock());
-      int positives = 1;
-      int[] offsets = t.positiveOffsets();
-      if (offsets != null) {
-        for (int a0 = 0; a0 < t.anchors(); a0 += anchorCap) {
-          int a1 = Math.min(t.anchors(), a0 + anchorCap);
-          positives = Math.max(positives, offsets[a1] - offsets[a0]);
-        }
+  /**
+   * The device shape for anchors {@code [from, to)} of a task: anchor blocks sized for the heaps
+   * the device keeps, candidate blocks from the settings, and room for the most listed positives
+   * any block starting at {@code from + i * anchorCapacity} holds.
+   */
+  static HammingPlan.Shape shape(HammingTask t, int from, int to, TornadoSettings s) {
+    int k = t.k();
+    int heapLimit = Integer.highestOneBit(Math.max(1, MAX_HEAP_ENTRIES / k));
+    int anchorCap = capacity(to - from, Math.min(s.anchorBlock(), heapLimit));
+    int candidateCap = capacity(t.candidates(), s.candidateBlock());
+    int positives = 1;
+    int[] offsets = t.positiveOffsets();
+    if (offsets != null) {
+      for (int a0 = from; a0 < to; a0 += anchorCap) {
+        int a1 = Math.min(to, a0 + anchorCap);
+        positives = Math.max(positives, offsets[a1] - offsets[a0]);
       }
-      this.shape = new HammingPlan.Shape(
-          t.words(), k, anchorCap, candidateCap, capacity(positives, Integer.MAX_VALUE));
-      this.done = new boolean[(t.anchors() + anchorCap - 1) / anchorCap];
     }
+    return new HammingPlan.Shape(t.words(), k, anchorCap, candidateCap, capacity(positives, Integer.MAX_VALUE));
   }
 
   /** A small least-recently-used map of plans that closes the plans it drops. */

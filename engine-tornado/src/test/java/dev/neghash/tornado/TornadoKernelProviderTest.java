@@ -2,7 +2,7 @@ package dev.neghash.tornado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.HammingTask;
 import dev.neghash.engine.kernel.JavaKernelProvider;
 import dev.neghash.engine.kernel.JavaKernels;
@@ -11,7 +11,7 @@ import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;

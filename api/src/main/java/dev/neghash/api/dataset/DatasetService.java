@@ -11,7 +11,7 @@ import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.io.NpyHeader;
 import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

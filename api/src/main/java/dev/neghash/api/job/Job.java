@@ -1,6 +1,6 @@
 package dev.neghash.api.job;
 
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -9,7 +9,7 @@ import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.Ids;
 import dev.neghash.api.web.ApiException;
 import dev.neghash.engine.InvalidInputException;
-import dev.neghash.engine.search.HammingSearch;
+import dev.neghash.engine.search.SearchOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -190,7 +190,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       candidates = n - 1;
     }
     int k = r.k() == null ? Math.min(128, candidates) : r.k();
-    if (k < 1 || k > candidates || k > HammingSearch.MAX_K) {
+    if (k < 1 || k > candidates || k > SearchOptions.MAX_K) {
       throw new InvalidInputException("k must be between 1 and " + candidates + (queries ? " (the number of reference items)"
           : " (N - 1)") + ", got " + k);
     }

@@ -8,7 +8,7 @@ import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.util.Parallel;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.neghash.bench.data.SyntheticEmbeddings;
 import dev.neghash.bench.harness.Searches.Rule;
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.Encoder;

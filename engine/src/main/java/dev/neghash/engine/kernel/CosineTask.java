@@ -1,5 +1,7 @@
 package dev.neghash.engine.kernel;
 
+import dev.neghash.engine.search.Exclusions;
+
 /**
  * All-pairs exact cosine top-k over L2-normalised float vectors (row-major, {@code dims} each):
  * the paper's "pre-epoch" baseline and the quality oracle. Similarities go to {@link #outSim()},

@@ -1,5 +1,7 @@
 package dev.neghash.engine.kernel;
 
+import dev.neghash.engine.search.Exclusions;
+
 /**
  * All-pairs Hamming top-k: packed codes of anchors against packed codes of candidates (layout of
  * {@link dev.neghash.engine.lsh.PackedCodes}); distances go to {@link #outDist()}, {@code -1} where

@@ -1,5 +1,7 @@
 package dev.neghash.engine.kernel;
 
+import dev.neghash.engine.Progress;
+import dev.neghash.engine.util.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -37,8 +39,6 @@ final class PanamaKernelProvider implements KernelProvider {
   /** Target bytes of candidate codes per tile (fits L2 next to the anchors' heaps). */
   private static final int TILE_BYTES = 256 * 1024;
 
-  private static final Object HAMMING_LAYOUT = new Object();
-  private static final Object COSINE_LAYOUT = new Object();
 
   PanamaKernelProvider() {
     if (L < 2 || IS_L.length() != L || IS_F.length() != F || F < 2) {
@@ -204,9 +204,23 @@ final class PanamaKernelProvider implements KernelProvider {
     return new HammingLayout(inter, labels, blocks);
   }
 
+  /** Rows {@code [from, to)}; lays the candidates out for this call alone (the whole-task method does it once). */
   @Override
   public void hammingTopK(HammingTask t, int from, int to) {
-    HammingLayout lay = t.derived(HAMMING_LAYOUT, PanamaKernelProvider::hammingLayout);
+    hammingRows(t, hammingLayout(t), from, to);
+  }
+
+  @Override
+  public void hammingTopK(HammingTask t, int threads, Progress progress) {
+    HammingLayout lay = hammingLayout(t);
+    Parallel.forRange(threads, t.anchors(), ANCHORS_PER_CHUNK, (from, to) -> {
+      progress.checkCancelled();
+      hammingRows(t, lay, from, to);
+      progress.advance(to - from);
+    });
+  }
+
+  private void hammingRows(HammingTask t, HammingLayout lay, int from, int to) {
     int k = t.k;
     for (int a = from; a < to; a++) {
       JavaKernels.heapInit(t.outDist, t.outIds, a * k, k);
@@ -405,9 +419,23 @@ final class PanamaKernelProvider implements KernelProvider {
     return new CosineLayout(inter, labels, blocks);
   }
 
+  /** Rows {@code [from, to)}; lays the candidates out for this call alone (the whole-task method does it once). */
   @Override
   public void cosineTopK(CosineTask t, int from, int to) {
-    CosineLayout lay = t.derived(COSINE_LAYOUT, PanamaKernelProvider::cosineLayout);
+    cosineRows(t, cosineLayout(t), from, to);
+  }
+
+  @Override
+  public void cosineTopK(CosineTask t, int threads, Progress progress) {
+    CosineLayout lay = cosineLayout(t);
+    Parallel.forRange(threads, t.anchors(), ANCHORS_PER_CHUNK, (from, to) -> {
+      progress.checkCancelled();
+      cosineRows(t, lay, from, to);
+      progress.advance(to - from);
+    });
+  }
+
+  private void cosineRows(CosineTask t, CosineLayout lay, int from, int to) {
     int k = t.k;
     for (int a = from; a < to; a++) {
       JavaKernels.simHeapInit(t.outSim, t.outIds, a * k, k);

@@ -1,7 +1,7 @@
 package dev.neghash.engine.kernel;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import dev.neghash.engine.search.Exclusions;
+
 
 /**
  * What every all-pairs top-k problem shares: sizes, exclusion rules and the result ids.
@@ -22,7 +22,6 @@ public abstract sealed class TopKTask permits HammingTask, CosineTask {
   final boolean excludeSelf;
   final int k;
   final int[] outIds;
-  private final ConcurrentHashMap<Object, Object> derived = new ConcurrentHashMap<>();
 
   TopKTask(
       int anchors,
@@ -91,11 +90,5 @@ public abstract sealed class TopKTask permits HammingTask, CosineTask {
   /** Whether candidate {@code a} is excluded for anchor {@code a}. */
   public boolean excludeSelf() {
     return excludeSelf;
-  }
-
-  /** Returns a value derived from this task, computed once per key (thread-safe). */
-  @SuppressWarnings("unchecked")
-  public <T> T derived(Object key, Function<TopKTask, T> compute) {
-    return (T) derived.computeIfAbsent(key, x -> compute.apply(this));
   }
 }

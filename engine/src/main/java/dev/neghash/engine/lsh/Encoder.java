@@ -4,7 +4,7 @@ import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.util.Parallel;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -108,4 +108,18 @@ public record PackedCodes(long[] words, int n, int bits) {
     return new PackedCodes(
         java.util.Arrays.copyOfRange(words, from * w, to * w), to - from, bits);
   }
+
+  /** A copy holding the listed items, in list order; this itself when {@code items} is null. */
+  public PackedCodes gather(int[] items) {
+    if (items == null) {
+      return this;
+    }
+    int w = wordsPerCode();
+    long[] out = new long[items.length * w];
+    for (int r = 0; r < items.length; r++) {
+      Objects.checkIndex(items[r], n);
+      System.arraycopy(words, items[r] * w, out, r * w, w);
+    }
+    return new PackedCodes(out, items.length, bits);
+  }
 }

@@ -1,13 +1,11 @@
 package dev.neghash.engine.search;
 
 import dev.neghash.engine.InvalidInputException;
-import dev.neghash.engine.kernel.Exclusions;
 import dev.neghash.engine.kernel.HammingTask;
 import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.PackedCodes;
-import dev.neghash.engine.util.Parallel;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 
 /**
  * Exact all-pairs Hamming top-k (steps 4 and 5 of the method): every anchor against every
@@ -19,10 +17,10 @@ import dev.neghash.engine.util.Progress;
 public final class HammingSearch {
 
   /** Anchors per unit of parallel work. */
-  public static final int CHUNK = 64;
+  public static final int CHUNK = KernelProvider.ANCHORS_PER_CHUNK;
 
   /** Largest supported k. */
-  public static final int MAX_K = 1 << 16;
+  public static final int MAX_K = SearchOptions.MAX_K;
 
   private HammingSearch() {}
 
@@ -32,7 +30,26 @@ public final class HammingSearch {
   }
 
   /**
-   * Searches {@code candidates} for the k nearest admissible neighbours of every anchor.
+   * Searches the items of {@code codes} as {@code options} says (anchor and candidate subsets,
+   * labels, positive pairs); neighbour ids are item ids.
+   *
+   * @throws InvalidInputException if k or an id is out of range, or labels do not match
+   */
+  public static Neighbours search(PackedCodes codes, SearchOptions options, int threads, KernelProvider kernels) {
+    Subsets s = Subsets.of(codes.n(), options);
+    int w = codes.wordsPerCode();
+    PackedCodes anchors = s.anchors() == null ? codes
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.anchors()), s.anchorCount(), codes.bits());
+    PackedCodes candidates = s.candidates() == null ? codes
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates()), s.candidateCount(), codes.bits());
+    Neighbours nb = search(anchors, candidates, s.exclusions(), options.k(), threads, kernels, options.progress());
+    return new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), nb.hamming(), null, nb.bits());
+  }
+
+  /**
+   * Searches {@code candidates} for the k nearest admissible neighbours of every anchor, in the
+   * index spaces of the two code sets (the kernel-level entry; {@link
+   * #search(PackedCodes, SearchOptions, int, KernelProvider)} works in item ids).
    *
    * @throws InvalidInputException if code lengths differ or k is out of range
    */
@@ -55,11 +72,7 @@ public final class HammingSearch {
     HammingTask task = new HammingTask(
         anchors.words(), n, candidates.words(), candidates.n(), anchors.wordsPerCode(),
         exclusions, k, ids, dist);
-    Parallel.forRange(threads, n, CHUNK, (from, to) -> {
-      progress.checkCancelled();
-      kernels.hammingTopK(task, from, to);
-      progress.advance(to - from);
-    });
+    kernels.hammingTopK(task, threads, progress);
     return new Neighbours(n, k, ids, dist, null, anchors.bits());
   }
 

@@ -1,5 +1,7 @@
 package dev.neghash.engine.kernel;
 
+import dev.neghash.engine.search.Exclusions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neghash.engine.TestData;

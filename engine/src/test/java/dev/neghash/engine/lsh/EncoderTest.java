@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.TestData;
 import dev.neghash.engine.kernel.JavaKernelProvider;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neghash.engine.io.FashionMnist;
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.search.ExactCosineSearch;
 import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

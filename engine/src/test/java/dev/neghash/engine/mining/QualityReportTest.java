@@ -3,7 +3,7 @@ package dev.neghash.engine.mining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neghash.engine.TestData;
-import dev.neghash.engine.kernel.Exclusions;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.search.ExactCosineSearch;
 import dev.neghash.engine.search.Neighbours;
@@ -40,8 +40,8 @@ class QualityReportTest {
     assertThat(reversed.meanPositionalDistance()).isEqualTo(5.0); // mean |2i - 9| over i = 0..9
 
     // Neighbours taken from the far end of the exact order.
-    Neighbours farthest = ExactCosineSearch.search(scaled(x, -1f), n, x, n, d, ex, k, 2,
-        KernelProviders.get(), dev.neghash.engine.util.Progress.NONE);
+    Neighbours farthest = ExactCosineSearch.search(scaled(x, -1f), x, d, ex, k, 2,
+        KernelProviders.get(), dev.neghash.engine.Progress.NONE);
     QualityReport bad = QualityReport.evaluate(farthest, x, n, d, ex, 100, 1, 2, KernelProviders.get());
     assertThat(bad.overlap()).isEqualTo(0.0);
     assertThat(bad.meanPositionalDistance()).isGreaterThan(300);

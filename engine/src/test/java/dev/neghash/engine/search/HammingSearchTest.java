@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.TestData;
-import dev.neghash.engine.kernel.Exclusions;
 import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.PackedCodes;
-import dev.neghash.engine.util.Progress;
+import dev.neghash.engine.Progress;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CancellationException;

@@ -1,4 +1,4 @@
-package dev.neghash.engine.kernel;
+package dev.neghash.engine.search;
 
 import java.util.Arrays;
 
@@ -44,6 +44,28 @@ public record Exclusions(
     return new Exclusions(true, labels, labels, null, null);
   }
 
+  /**
+   * The exclusions of one set of {@code n} items searched against itself: self, same-label items
+   * ({@code labels} may be null) and positive pairs {@code (x0, y0, x1, y1, ...)}, both ways (may
+   * be null).
+   */
+  public static Exclusions ofItems(int n, int[] labels, int[] pairs) {
+    Exclusions ex = labels(labels);
+    if (pairs == null) {
+      return ex;
+    }
+    int p = pairs.length / 2;
+    int[] x = new int[2 * p];
+    int[] y = new int[2 * p];
+    for (int i = 0; i < p; i++) {
+      x[2 * i] = pairs[2 * i];
+      y[2 * i] = pairs[2 * i + 1];
+      x[2 * i + 1] = pairs[2 * i + 1];
+      y[2 * i + 1] = pairs[2 * i];
+    }
+    return ex.withPositivePairs(n, x, y);
+  }
+
   /** This with positives given as pairs {@code (anchor, candidate)}, in any order. */
   public Exclusions withPositivePairs(int anchors, int[] pairAnchors, int[] pairCandidates) {
     if (pairAnchors.length != pairCandidates.length) {
@@ -70,7 +92,26 @@ public record Exclusions(
     return new Exclusions(excludeSelf, anchorLabels, candidateLabels, offsets, ids);
   }
 
-  void check(int anchors, int candidates) {
+  /**
+   * Whether candidate {@code c} may be a neighbour of anchor {@code a}: the one statement of the
+   * rule for host code (the kernels keep a device-shaped copy, held to this one by the parity
+   * tests).
+   */
+  public boolean admits(int a, int c) {
+    if (excludeSelf && a == c) {
+      return false;
+    }
+    if (anchorLabels != null && anchorLabels[a] == candidateLabels[c]) {
+      return false;
+    }
+    if (positiveOffsets != null) {
+      return Arrays.binarySearch(positiveIds, positiveOffsets[a], positiveOffsets[a + 1], c) < 0;
+    }
+    return true;
+  }
+
+  /** Throws unless labels and positives fit {@code anchors} x {@code candidates}. */
+  public void check(int anchors, int candidates) {
     if (anchorLabels != null
         && (anchorLabels.length != anchors || candidateLabels.length != candidates)) {
       throw new IllegalArgumentException(

@@ -1,4 +1,4 @@
-package dev.neghash.engine.util;
+package dev.neghash.engine;
 
 /**
  * Receives progress from long-running engine calls and lets the caller cancel them.
