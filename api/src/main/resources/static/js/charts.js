@@ -86,3 +86,39 @@ export function drawOverlap(canvas, quality, randomOverlap) {
     },
   });
 }
+
+/**
+ * A line chart over epochs: series of {label, data, color, axis ('y' or 'y2'), dashed}; null
+ * values leave gaps. `y` and `y2` are the axis titles (y2 omitted for one axis).
+ */
+export function drawLines(canvas, labels, series, y, y2) {
+  const scales = {
+    x: { title: { display: true, text: 'epoch (snapshot)' } },
+    y: { title: { display: true, text: y }, beginAtZero: true },
+  };
+  if (y2) scales.y2 = { position: 'right', title: { display: true, text: y2 }, beginAtZero: true, grid: { drawOnChartArea: false } };
+  return replace(canvas, {
+    type: 'line',
+    data: {
+      labels,
+      datasets: series.map((s) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: s.color,
+        backgroundColor: s.color,
+        borderDash: s.dashed ? [6, 4] : [],
+        yAxisID: s.axis || 'y',
+        pointRadius: 4,
+        spanGaps: true,
+      })),
+    },
+    options: {
+      ...common,
+      plugins: { legend: { position: 'top', align: 'end' } },
+      scales,
+    },
+  });
+}
+
+/** Colours of the history charts. */
+export const COLORS = { lsh: LSH, random: RANDOM, negatives: NEGATIVES, time: '#5f3dc4' };
