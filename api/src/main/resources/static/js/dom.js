@@ -2,7 +2,7 @@
 // from the service cannot inject markup.
 
 /**
- * Creates an element. props: class, text, hidden, dataset entries as data-*, aria-* and other
+ * Creates an element. props: class, text, hidden, style (set through el.style), dataset entries as data-*, aria-* and other
  * attributes as strings, on<event> functions as listeners; children: nodes, strings, or
  * null/false (skipped).
  */
@@ -14,6 +14,8 @@ export function h(tag, props = {}, ...children) {
     else if (k === 'text') el.textContent = v;
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'hidden') el.hidden = Boolean(v);
+    // Through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' still allows.
+    else if (k === 'style') el.style.cssText = String(v);
     else if (v === true) el.setAttribute(k, '');
     else el.setAttribute(k, String(v));
   }

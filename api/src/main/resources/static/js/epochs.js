@@ -1,5 +1,6 @@
 // Epochs, batches and storage in words and numbers. Pure functions: tested with node --test
 // (api/src/test/js/epochs.test.js).
+import { storageSaving } from './format.js';
 
 /** "epoch 3" for a job whose snapshot is known, "deleted snapshot" otherwise. */
 export function epochLabel(snapshot) {
@@ -46,14 +47,14 @@ export function noBatchesReason(job, labels) {
  * per item) and against everything it stores (codes, plus the floats when they were kept).
  */
 export function snapshotStorage(s) {
-  const floatBytes = s.items * s.dims * 4;
+  const stored = storageSaving(s);
   const codeBytes = (s.items * s.bits) / 8;
   return {
-    floatBytes,
+    floatBytes: stored.floatBytes,
     codeBytes,
-    storedBytes: s.storedBytes,
-    codesRatio: codeBytes > 0 ? floatBytes / codeBytes : null,
-    storedRatio: s.storedBytes > 0 ? floatBytes / s.storedBytes : null,
+    storedBytes: stored.storedBytes,
+    codesRatio: codeBytes > 0 ? stored.floatBytes / codeBytes : null,
+    storedRatio: stored.ratio,
   };
 }
 
