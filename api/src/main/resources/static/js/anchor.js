@@ -46,10 +46,15 @@ export async function showAnchor(o) {
     return;
   }
   fill(view, h('p', { class: 'muted' }, `Loading row ${row}…`));
+  // Only the latest request may fill the card (an earlier, slower one would show the wrong row).
+  const ticket = String((Number(view.dataset.ticket) || 0) + 1);
+  view.dataset.ticket = ticket;
+  const stale = () => view.dataset.ticket !== ticket;
   let page;
   try {
     page = await api.get(`api/v1/jobs/${job.id}/negatives?page=${row}&size=1`);
   } catch (e) {
+    if (stale()) return;
     view.replaceChildren();
     err.textContent = e.message;
     err.hidden = false;
@@ -66,6 +71,7 @@ export async function showAnchor(o) {
   const ids = [a.anchor, ...a.negatives, ...(hard !== null ? [hard] : []),
     ...(exact && !exact.error ? exact.neighbours.map((n) => n.id) : [])];
   const items = info.error ? { error: info.error } : await optional(previewItems(api, job.datasetId, ids));
+  if (stale()) return;
   const randomMean = plots ? plots.randomMeanHamming : null;
   const known = !items.error;
   const item = (id) => (known && items.byId.get(id)) || { id, label: null };
