@@ -6,61 +6,22 @@ import { openEventStream } from './sse.js';
 import { applyJob, applyList, sortedJobs, countByState, progressPercent, isActive } from './jobs.js';
 import {
   formatBytes, formatCount, formatDuration, formatPercent, formatRate, formatRatio, formatTime,
-  storageSaving, elapsedSeconds, shortId,
+  elapsedSeconds, shortId,
 } from './format.js';
-import {
-  HEADER_PROBE_BYTES, parseNpyHeader, describeEmbeddings, describeLabels, describeJsonEmbeddings,
-  describeJsonLabels, checkSameItems,
-} from './npy.js';
 import { distanceSummary, shortAnchors } from './plots.js';
 import { drawDistances, drawOverlap } from './charts.js';
 import { h, fill } from './dom.js';
+import { epochLabel, snapshotOf, batchProblem, noBatchesReason, snapshotStorage, phaseTimes } from './epochs.js';
+import { wireUpload, inspectEmbeddings, embeddingsType } from './upload.js';
+import { wireMenus } from './menu.js';
+import { confirmAction } from './confirm.js';
+import { showAnchor } from './anchor.js';
+import { showHistory } from './history.js';
+import { forgetPreviews } from './previews.js';
+import { keyStore, askKeyOnce, keyDeclined } from './apikey.js';
 
 const $ = (id) => document.getElementById(id);
-const KEY = 'neghash.apiKey';
 const JOBS_SHOWN = 15;
-
-// ------------------------------------------------------------------ API key
-
-const keyStore = {
-  get: () => sessionStorage.getItem(KEY),
-  set: (k) => {
-    sessionStorage.setItem(KEY, k);
-    $('forget-key').hidden = false;
-  },
-  clear: () => {
-    sessionStorage.removeItem(KEY);
-    $('forget-key').hidden = true;
-  },
-};
-
-/** Shows the key dialog with the service's message; resolves to the key, or null on cancel. */
-function askKey(message) {
-  const dialog = $('key-dialog');
-  $('key-message').textContent = message || '';
-  $('key-input').value = '';
-  return new Promise((resolve) => {
-    const done = () => {
-      dialog.removeEventListener('close', done);
-      const k = $('key-input').value.trim();
-      resolve(dialog.returnValue === 'ok' && k ? k : null);
-    };
-    dialog.addEventListener('close', done);
-    dialog.returnValue = '';
-    dialog.showModal();
-    $('key-input').focus();
-  });
-}
-
-/** Remembers a cancelled key prompt, so the event stream's retries do not ask again and again. */
-let keyDeclined = false;
-
-async function askKeyOnce(message) {
-  const k = await askKey(message);
-  keyDeclined = !k;
-  $('enter-key').hidden = Boolean(k);
-  return k;
-}
 
 const api = createApi({ keyStore, askKey: askKeyOnce });
 
@@ -74,7 +35,29 @@ const state = {
   jobsLoaded: false,
   datasetsAsked: new Set(), // dataset ids a job named that were not known: looked up once each
   detail: null, // {id, plots, plotsLoading, axis}
+  labelSummaries: new Map(), // dataset id -> promise of GET /api/v1/dashboard/datasets/{id}/labels
 };
+
+/** The snapshot a job mined, null when deleted, undefined while its dataset is not loaded. */
+function jobSnapshot(job) {
+  const snaps = state.snapshots.get(job.datasetId);
+  return snaps === undefined ? undefined : snapshotOf(snaps, job);
+}
+
+function jobEpoch(job) {
+  const s = jobSnapshot(job);
+  return s === undefined ? '–' : epochLabel(s);
+}
+
+/** How the dataset's items spread over its labels, fetched once per dataset (labels never change). */
+function labelSummary(datasetId) {
+  if (!state.labelSummaries.has(datasetId)) {
+    const p = api.get(`api/v1/dashboard/datasets/${datasetId}/labels`);
+    p.catch(() => state.labelSummaries.delete(datasetId));
+    state.labelSummaries.set(datasetId, p);
+  }
+  return state.labelSummaries.get(datasetId);
+}
 
 function datasetName(id) {
   const d = state.datasets.find((x) => x.id === id);
@@ -159,7 +142,7 @@ function connectEvents() {
     onOpen: () => loadJobs().catch(reportLoadError),
     onStatus: setLive,
     onHttpError: async (res) => {
-      if (res.status !== 401 || keyDeclined) return false;
+      if (res.status !== 401 || keyDeclined()) return false;
       let detail = 'this service needs an API key';
       try {
         detail = (await res.json()).detail || detail;
@@ -219,7 +202,7 @@ function downloadsFor(job) {
   ];
   const r = job.result || {};
   if (r.hardPositives) links.push(['hard positives .npy', `${base}/hard-positives`, `${job.id}.hard_positives.npy`]);
-  if (r.batches !== null && r.batches !== undefined) {
+  if (r.batches > 0) {
     links.push(['batches .npy', `${base}/batches?format=npy`, `${job.id}.batches.npy`]);
     links.push(['batches .json', `${base}/batches?format=json`, `${job.id}.batches.json`]);
   }
@@ -247,6 +230,45 @@ async function downloadClick(e) {
   }
 }
 
+async function deleteJob(job) {
+  const ok = await confirmAction(`Delete job ${job.id} (${datasetName(job.datasetId)}, ${jobEpoch(job)}) and its results? `
+    + 'This cannot be undone.', 'Delete job');
+  if (!ok) return;
+  try {
+    await api.del(`api/v1/jobs/${job.id}`);
+    state.jobs.delete(job.id);
+    renderJobs();
+    if (state.detail && state.detail.id === job.id) location.hash = '#/';
+  } catch (err) {
+    toast(`Delete failed: ${err.message}`);
+  }
+}
+
+async function deleteDataset(d) {
+  const ok = await confirmAction(`Delete dataset “${d.name || '(unnamed)'}” (${d.id}) with its ${d.snapshots} snapshots, `
+    + 'labels and previews? Its finished jobs stay. This cannot be undone.', 'Delete dataset');
+  if (!ok) return;
+  try {
+    await api.del(`api/v1/datasets/${d.id}`);
+    forgetPreviews(d.id);
+    await loadDatasets();
+  } catch (err) {
+    toast(`Delete failed: ${err.message}`);
+  }
+}
+
+async function deleteSnapshot(d, s) {
+  const ok = await confirmAction(`Delete epoch ${s.seq} (${s.id}) of “${d.name || '(unnamed)'}”? Jobs on it keep their `
+    + 'results. This cannot be undone.', 'Delete snapshot');
+  if (!ok) return;
+  try {
+    await api.del(`api/v1/datasets/${d.id}/snapshots/${s.id}`);
+    await loadDatasets();
+  } catch (err) {
+    toast(`Delete failed: ${err.message}`);
+  }
+}
+
 async function cancelJob(id, button) {
   button.disabled = true;
   try {
@@ -267,11 +289,14 @@ function jobRow(job) {
   tr.append(
     h('td', {}, h('a', { href: `#/jobs/${job.id}`, class: 'job-link', title: job.id }, shortId(job.id)),
       h('div', { class: 'muted small ds-name' })),
+    h('td', { class: 'c-epoch' }),
+    h('td', { class: 'num c-k' }, String(job.params.k)),
     h('td', { class: 'c-state' }),
     h('td', { class: 'c-progress' }, progressBar(job, false), h('div', { class: 'small muted p-text' })),
     h('td', { class: 'num c-rate' }),
     h('td', { class: 'num c-eta' }),
     h('td', { class: 'num c-elapsed' }),
+    h('td', { class: 'num c-overlap' }),
     h('td', { class: 'c-actions' }),
   );
   return tr;
@@ -279,6 +304,10 @@ function jobRow(job) {
 
 function updateRow(tr, job, now) {
   tr.querySelector('.ds-name').textContent = datasetName(job.datasetId);
+  tr.querySelector('.c-epoch').textContent = jobEpoch(job);
+  const q = job.result && job.result.quality;
+  tr.querySelector('.c-overlap').textContent = q ? formatPercent(q.overlap, 1) : '–';
+  tr.querySelector('.c-overlap').title = q ? `overlap@${q.k} on ${formatCount(q.sampled)} sampled anchors` : 'no quality report';
   const st = tr.querySelector('.c-state');
   if (st.dataset.key !== `${job.state}/${job.cancelRequested}`) {
     fill(st, stateBadge(job));
@@ -307,6 +336,9 @@ function updateRow(tr, job, now) {
         h('div', { class: 'menu-items' }, downloadsFor(job))));
     }
     items.push(h('a', { href: `#/jobs/${job.id}`, class: 'details-link' }, 'Details'));
+    if (!isActive(job)) {
+      items.push(h('button', { type: 'button', class: 'quiet delete', 'aria-label': `Delete ${job.id}`, onclick: () => deleteJob(job) }, 'Delete'));
+    }
     fill(actions, items);
   }
 }
@@ -373,16 +405,22 @@ function datasetCard(d) {
         h('th', { scope: 'col' }, 'Epoch'), h('th', { scope: 'col' }, 'Uploaded'),
         h('th', { scope: 'col', class: 'num' }, 'Items'), h('th', { scope: 'col', class: 'num' }, 'Stored'),
         h('th', { scope: 'col', class: 'num' }, 'float32'),
-        h('th', { scope: 'col', class: 'num', title: 'float32 size ÷ bytes stored (codes, and the floats when kept)' }, 'Saving'))),
+        h('th', { scope: 'col', class: 'num', title: 'float32 size ÷ size of the codes alone (b/8 bytes per item)' }, 'Codes'),
+        h('th', { scope: 'col', class: 'num', title: 'float32 size ÷ bytes stored (codes, and the floats when kept)' }, 'Stored'),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
       h('tbody', {}, snaps.slice().reverse().map((s) => {
-        const sv = storageSaving(s);
+        const sv = snapshotStorage(s);
         return h('tr', { 'data-snapshot-id': s.id },
           h('td', { title: s.id }, String(s.seq), s.floatsKept ? h('span', { class: 'tag', title: 'float rows kept for quality reports' }, 'floats') : null),
           h('td', {}, formatTime(s.createdAt)),
           h('td', { class: 'num' }, formatCount(s.items)),
           h('td', { class: 'num' }, formatBytes(sv.storedBytes)),
           h('td', { class: 'num' }, formatBytes(sv.floatBytes)),
-          h('td', { class: 'num' }, formatRatio(sv.ratio)));
+          h('td', { class: 'num c-codes-ratio', title: `${formatBytes(sv.codeBytes)} of codes` }, `${formatRatio(sv.codesRatio)} smaller`),
+          h('td', { class: 'num c-stored-ratio', title: s.floatsKept ? 'the kept floats are stored too' : 'codes and manifest' },
+            formatRatio(sv.storedRatio)),
+          h('td', {}, h('button', { type: 'button', class: 'quiet small-button', 'aria-label': `Delete epoch ${s.seq} (${s.id})`,
+            title: 'Delete this snapshot', onclick: () => deleteSnapshot(d, s) }, '×')));
       })));
   }
   const epochInput = h('input', {
@@ -395,8 +433,13 @@ function datasetCard(d) {
       h('span', { class: 'head-actions' },
         epochInput,
         h('label', { for: `epoch-${d.id}`, class: 'button quiet' }, 'Upload next epoch'),
-        snaps.length > 0 ? h('button', { type: 'button', class: 'quiet', onclick: () => pickDataset(d.id) }, 'Start a job') : null)),
-    facts, saving, table,
+        snaps.length > 0 ? h('button', { type: 'button', class: 'quiet', onclick: () => pickDataset(d.id) }, 'Start a job') : null,
+        snaps.length > 0 ? h('a', { href: `#/datasets/${d.id}/history`, class: 'button quiet history-link' }, 'History') : null,
+        h('button', { type: 'button', class: 'quiet delete', 'aria-label': `Delete dataset ${d.id}`, onclick: () => deleteDataset(d) }, 'Delete'))),
+    facts, saving,
+    snaps.some((s) => s.floatsKept) ? h('p', { class: 'muted small' }, '“Codes” compares float32 with the codes alone; “Stored” '
+      + 'with everything a snapshot keeps on disk, the floats included where they were kept (“floats”).') : null,
+    table,
     h('p', { class: 'error small', role: 'alert', hidden: true, 'data-epoch-error': d.id }));
 }
 
@@ -431,7 +474,7 @@ async function uploadEpoch(d, input) {
 // ------------------------------------------------------------------ job form
 
 function snapshotLabel(s, latest) {
-  return `epoch ${s.seq}${latest ? ' (latest)' : ''} · ${formatCount(s.items)} items${s.floatsKept ? ' · floats' : ''} · ${formatTime(s.createdAt)}`;
+  return `epoch ${s.seq}${latest ? ' (latest)' : ''}${s.floatsKept ? ' · floats' : ''}`;
 }
 
 function renderJobFormOptions() {
@@ -450,7 +493,8 @@ function snapshotsFor(datasetId, keepSelection) {
   const sel = $('jf-snapshot');
   const keep = sel.value;
   const snaps = (state.snapshots.get(datasetId) || []).slice().reverse();
-  fill(sel, snaps.map((s, i) => h('option', { value: i === 0 ? '' : s.id }, snapshotLabel(s, i === 0))));
+  fill(sel, snaps.map((s, i) => h('option', { value: i === 0 ? '' : s.id, title: `${s.id} · ${formatCount(s.items)} items · uploaded ${formatTime(s.createdAt)}` },
+    snapshotLabel(s, i === 0))));
   if (keepSelection && [...sel.options].some((o) => o.value === keep)) sel.value = keep;
 }
 
@@ -480,6 +524,30 @@ function datasetChosen() {
   $('jf-mode').querySelector('option[value=queries]').disabled = d.queries === null;
   if (d.queries === null) $('jf-mode').value = 'all';
   snapshotChosen();
+  checkBatchSize();
+}
+
+/**
+ * Shows, while the form is filled in, why the batch size cannot be met with the dataset's labels;
+ * resolves to that reason, or null.
+ */
+async function checkBatchSize() {
+  const d = selectedDataset();
+  const size = intField('jf-batch');
+  const box = $('jf-batch-warning');
+  let problem = null;
+  if (d && d.labels && size !== undefined && $('jf-mode').value === 'all') {
+    try {
+      problem = batchProblem(size, await labelSummary(d.id));
+    } catch {
+      problem = null; // the service refuses the job itself if it must
+    }
+  }
+  // Only the answer for what the form still shows counts.
+  if (selectedDataset() !== d || intField('jf-batch') !== size) return checkBatchSize();
+  box.textContent = problem || '';
+  box.hidden = !problem;
+  return problem;
 }
 
 function snapshotChosen() {
@@ -529,6 +597,8 @@ async function submitJob(e) {
   button.disabled = true;
   $('jf-status').textContent = 'Starting…';
   try {
+    const batchIssue = await checkBatchSize();
+    if (batchIssue) throw new Error('Not started: fix the batch size first (see the warning above).');
     const view = await api.post(`api/v1/datasets/${d.id}/jobs`, jobRequest());
     applyJob(state.jobs, view);
     renderJobs();
@@ -546,119 +616,6 @@ function pickDataset(id) {
   datasetChosen();
   $('start-section').scrollIntoView({ block: 'nearest' });
   $('jf-k').focus();
-}
-
-// ------------------------------------------------------------------ upload
-
-const upload = { embeddings: null, labels: null };
-
-function isJson(file) {
-  return /\.json$/i.test(file.name) || file.type === 'application/json';
-}
-
-function embeddingsType(file) {
-  return isJson(file) ? 'application/json' : 'application/x-npy';
-}
-
-async function inspectEmbeddings(file) {
-  if (isJson(file)) return describeJsonEmbeddings(await file.text());
-  const head = await file.slice(0, HEADER_PROBE_BYTES).arrayBuffer();
-  return describeEmbeddings(parseNpyHeader(head), file.size);
-}
-
-async function inspectLabels(file) {
-  if (isJson(file)) return describeJsonLabels(await file.text());
-  const head = await file.slice(0, HEADER_PROBE_BYTES).arrayBuffer();
-  return describeLabels(parseNpyHeader(head), file.size);
-}
-
-async function chooseFile(kind, file) {
-  const info = $(kind === 'embeddings' ? 'up-embeddings-info' : 'up-labels-info');
-  clearError($('up-error'));
-  upload[kind] = null;
-  if (!file) {
-    info.textContent = '';
-    return;
-  }
-  try {
-    const desc = kind === 'embeddings' ? await inspectEmbeddings(file) : await inspectLabels(file);
-    upload[kind] = { file, desc };
-    info.textContent = kind === 'embeddings'
-      ? `${file.name}: ${formatCount(desc.items)} × ${formatCount(desc.dims)} (${desc.dtype}), ${formatBytes(file.size)}`
-      : `${file.name}: ${formatCount(desc.items)} labels (${desc.dtype})`;
-    info.dataset.ok = 'true';
-    if (kind === 'embeddings' && !$('up-name').value) $('up-name').placeholder = file.name.replace(/\.[^.]+$/, '');
-  } catch (e) {
-    info.textContent = '';
-    delete info.dataset.ok;
-    showError($('up-error'), e);
-  }
-}
-
-function wireDrop(zoneId, inputId, kind) {
-  const zone = $(zoneId);
-  const input = $(inputId);
-  input.addEventListener('change', () => chooseFile(kind, input.files[0]));
-  zone.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    const file = e.dataTransfer && e.dataTransfer.files[0];
-    if (file) chooseFile(kind, file);
-  });
-}
-
-async function submitUpload(e) {
-  e.preventDefault();
-  const err = $('up-error');
-  clearError(err);
-  const status = $('up-status');
-  if (!upload.embeddings) {
-    showError(err, new Error('Choose an embeddings file first (.npy or JSON).'));
-    return;
-  }
-  const emb = upload.embeddings;
-  const lab = upload.labels;
-  try {
-    checkSameItems(emb.desc, lab && lab.desc);
-  } catch (ex) {
-    showError(err, ex);
-    return;
-  }
-  const button = $('up-submit');
-  button.disabled = true;
-  let created = null;
-  try {
-    status.textContent = 'Creating the dataset…';
-    const name = $('up-name').value.trim() || $('up-name').placeholder || emb.file.name;
-    created = await api.post('api/v1/datasets', { name, dims: emb.desc.dims, bits: Number($('up-bits').value) });
-    if (lab) {
-      status.textContent = 'Storing the labels…';
-      await api.send('PUT', `api/v1/datasets/${created.id}/labels`, { body: lab.file, type: embeddingsType(lab.file) });
-    }
-    status.textContent = `Uploading and encoding ${formatBytes(emb.file.size)}…`;
-    const keep = $('up-keep').checked;
-    const res = await api.send('POST', `api/v1/datasets/${created.id}/snapshots?keepFloats=${keep}`,
-      { body: emb.file, type: embeddingsType(emb.file) });
-    const snap = await res.json();
-    const sv = storageSaving(snap);
-    status.textContent = `Stored ${name}: ${formatCount(snap.items)} items, ${formatBytes(sv.storedBytes)} on disk `
-      + `(${formatBytes(sv.floatBytes)} as float32), encoded in ${snap.encodeSeconds.toFixed(2)} s.`;
-    await loadDatasets();
-    $('jf-dataset').value = created.id;
-    datasetChosen();
-  } catch (ex) {
-    status.textContent = '';
-    showError(err, ex);
-    // A dataset without its snapshot is of no use: leave nothing behind.
-    if (created) api.del(`api/v1/datasets/${created.id}`).catch(() => {});
-  } finally {
-    button.disabled = false;
-  }
 }
 
 // ------------------------------------------------------------------ job detail
@@ -680,9 +637,11 @@ function renderDetail() {
     h('section', { class: 'card', id: 'detail-head' },
       h('a', { href: '#/', class: 'back' }, '← All jobs'),
       h('div', { class: 'card-head' },
-        h('h2', {}, 'Job ', h('code', {}, id)),
+        h('h2', {}, 'Job ', h('code', {}, id), ' · ', h('span', { class: 'd-epoch' }, jobEpoch(job))),
         h('span', { class: 'd-state' })),
-      h('p', { class: 'muted' }, 'Dataset ', h('b', { class: 'd-dataset' }, datasetName(job.datasetId)), ` (${job.datasetId}) · snapshot ${job.snapshotId} · created ${formatTime(job.createdAt)}`),
+      h('p', { class: 'muted' }, 'Dataset ', h('b', { class: 'd-dataset' }, datasetName(job.datasetId)),
+        ` (${job.datasetId}) · `, h('a', { href: `#/datasets/${job.datasetId}/history` }, 'history of its epochs'),
+        ` · snapshot ${job.snapshotId} · created ${formatTime(job.createdAt)}`),
       h('div', { class: 'status-row' },
         h('div', { class: 'd-bar' }),
         h('div', { class: 'stat' }, h('span', { class: 'muted' }, 'Phase'), h('b', { class: 'd-phase' })),
@@ -698,6 +657,8 @@ function renderDetail() {
         param('batch size', job.params.batchSize), param('seed', job.params.seed), param('mode', job.params.mode),
         param('quality sample', job.params.qualitySample)),
       h('p', { class: 'd-result' }),
+      h('p', { class: 'muted small d-metrics' }),
+      h('p', { class: 'warning d-batches', role: 'status', hidden: true }),
       h('div', { class: 'downloads d-downloads' })),
     h('div', { class: 'plots' },
       h('section', { class: 'card wide', id: 'dist-card', 'aria-labelledby': 'dist-title' },
@@ -717,6 +678,7 @@ function renderDetail() {
         h('div', { class: 'd-short' })),
       h('section', { class: 'card wide', id: 'anchor-card', 'aria-labelledby': 'anchor-title' },
         h('h3', { id: 'anchor-title' }, 'Negatives of one anchor'),
+        h('p', { class: 'empty d-anchor-wait' }),
         h('form', { class: 'inline', id: 'anchor-form', onsubmit: (e) => { e.preventDefault(); loadAnchor(); } },
           h('label', {}, 'Result row ', h('input', { id: 'anchor-row', type: 'number', min: '0', step: '1', value: '0' })),
           h('button', { type: 'submit' }, 'Show'),
@@ -747,11 +709,13 @@ function renderDetailStatus() {
   fill(main.querySelector('.d-state'), stateBadge(job));
   // The datasets may arrive after the job (a page opened on a job's address).
   main.querySelector('.d-dataset').textContent = datasetName(job.datasetId);
+  main.querySelector('.d-epoch').textContent = jobEpoch(job);
   const barBox = main.querySelector('.d-bar');
   if (!barBox.firstChild) barBox.append(progressBar(job, true), h('span', { class: 'small muted d-pct' }));
   updateBar(barBox.querySelector('.bar'), job);
   barBox.querySelector('.d-pct').textContent = progressText(job);
-  main.querySelector('.d-phase').textContent = job.phase;
+  // A finished job has no phase: say how it ended.
+  main.querySelector('.d-phase').textContent = isActive(job) ? job.phase : job.state === 'SUCCEEDED' ? 'done' : job.state.toLowerCase();
   main.querySelector('.d-rate').textContent = job.state === 'RUNNING' ? formatRate(job.itemsPerSecond)
     : job.result ? formatRate(job.result.anchorsPerSecond) : '–';
   main.querySelector('.d-eta').textContent = job.state === 'RUNNING' ? formatDuration(job.etaSeconds) : '–';
@@ -759,8 +723,8 @@ function renderDetailStatus() {
   const cancelBox = main.querySelector('.d-cancel');
   if (isActive(job) && !cancelBox.firstChild) {
     cancelBox.append(h('button', { type: 'button', class: 'cancel', onclick: (e) => cancelJob(job.id, e.currentTarget) }, 'Cancel job'));
-  } else if (!isActive(job)) {
-    cancelBox.replaceChildren();
+  } else if (!isActive(job) && !cancelBox.querySelector('.delete')) {
+    fill(cancelBox, h('button', { type: 'button', class: 'quiet delete', onclick: () => deleteJob(job) }, 'Delete job'));
   }
   const err = main.querySelector('.d-error');
   err.hidden = !job.error;
@@ -771,6 +735,14 @@ function renderDetailStatus() {
       + `search ${r.searchSeconds.toFixed(2)} s (${formatRate(r.anchorsPerSecond)}), whole job ${r.totalSeconds.toFixed(2)} s`
       + (r.batches !== null && r.batches !== undefined ? `; ${formatCount(r.batches)} batches, ${formatCount(r.batchLeftOut)} items left out.` : '.')
     : '';
+  main.querySelector('.d-metrics').textContent = metricsText(job);
+  const batches = main.querySelector('.d-batches');
+  if (r && r.batches === 0 && batches.hidden) {
+    labelSummary(job.datasetId).catch(() => null).then((labels) => {
+      batches.textContent = noBatchesReason(job, labels);
+      batches.hidden = false;
+    });
+  }
   const dl = main.querySelector('.d-downloads');
   if (job.state === 'SUCCEEDED' && !dl.firstChild) dl.append(h('span', { class: 'muted' }, 'Download: '), ...downloadsFor(job));
   if (job.state === 'SUCCEEDED' && !state.detail.plots && !state.detail.plotsLoading) {
@@ -778,6 +750,20 @@ function renderDetailStatus() {
   } else if (job.state !== 'SUCCEEDED') {
     renderPlots();
   }
+}
+
+/** Per-phase times and what items/s counts, in words. */
+function metricsText(job) {
+  const r = job.result;
+  if (!r) {
+    return 'Items/s counts the current phase’s work: anchors searched while searching, items streamed for the exact '
+      + 'comparison while computing quality.';
+  }
+  const t = phaseTimes(r);
+  return `Times: search ${t.search.toFixed(2)} s (Hamming top-k of every anchor)`
+    + (t.quality !== null ? `, quality ${t.quality.toFixed(2)} s (exact cosine on the sampled anchors)` : '')
+    + `, loading, mining and writing ${t.other.toFixed(2)} s; whole job ${t.total.toFixed(2)} s. `
+    + `Items/s is anchors searched per second of search (${formatCount(r.anchors)} anchors in ${t.search.toFixed(2)} s).`;
 }
 
 async function loadPlots(job) {
@@ -814,9 +800,14 @@ function renderPlots() {
     quality.textContent = job.params.qualitySample ? waiting : 'No quality report was requested for this job (set a quality sample when starting one).';
     short.textContent = waiting;
     main.querySelector('#anchor-form').hidden = true;
+    main.querySelector('.d-anchor-wait').textContent = job.state === 'SUCCEEDED' ? waiting
+      : isActive(job) ? 'The anchors and their negatives appear when the job has succeeded.'
+        : `No anchors to show: the job is ${job.state} and kept no results.`;
+    main.querySelector('.d-anchor-wait').hidden = false;
     return;
   }
   main.querySelector('#anchor-form').hidden = false;
+  main.querySelector('.d-anchor-wait').hidden = true;
   const p = d.plots;
   main.querySelector('#dist-card .toggle button[data-axis=cosine]').disabled = !p.histogram.cosine;
   drawDistances($('dist-chart'), p, d.axis);
@@ -827,7 +818,10 @@ function renderPlots() {
     drawOverlap($('overlap-chart'), q, p.randomOverlap);
     quality.textContent = `On ${formatCount(q.sampled)} sampled anchors, ${formatPercent(q.overlap, 1)} of the exact cosine top-${q.k} `
       + `is in the LSH top-${q.k}` + (p.randomOverlap !== null ? ` (a random choice: ${formatPercent(p.randomOverlap, 1)})` : '')
-      + `. Mean positional distance: ${q.meanPositionalDistance.toFixed(2)} ranks.`;
+      + `. Mean positional distance: ${q.meanPositionalDistance.toFixed(2)} ranks: for each of an anchor’s LSH neighbours, `
+      + `how far its place in the exact cosine order is from its place in the LSH order, averaged. It can exceed k = ${q.k}, `
+      + `because a neighbour in the LSH top-${q.k} can stand far beyond rank ${q.k} in the exact order. `
+      + `The report took ${q.seconds.toFixed(2)} s.`;
   } else {
     quality.textContent = 'No quality report was requested for this job (set a quality sample when starting one).';
   }
@@ -840,54 +834,27 @@ function renderPlots() {
       + (s.count > 0 ? ': their lists ran out of eligible candidates (labels, rank window or cosine ceiling).' : '.')));
 }
 
-async function loadAnchor() {
+function loadAnchor() {
   const d = state.detail;
   const job = state.jobs.get(d.id);
-  const err = $('anchor-error');
-  const view = $('anchor-view');
-  if (!job || !err) return;
-  clearError(err);
-  const row = Number($('anchor-row').value);
-  if (!Number.isInteger(row) || row < 0) {
-    showError(err, new Error('The row is a whole number from 0.'));
-    return;
-  }
-  try {
-    const page = await api.get(`api/v1/jobs/${job.id}/negatives?page=${row}&size=1`);
-    const randomMean = d.plots ? d.plots.randomMeanHamming : null;
-    const a = page.items[0];
-    const labelled = a.label !== undefined;
-    fill(view,
-      h('p', {}, `Row ${row} of ${formatCount(page.totalAnchors)}: anchor item `, h('b', { class: 'anchor-item' }, String(a.anchor)),
-        labelled ? ` (label ${a.label})` : '',
-        a.hard_positive !== undefined ? ` · hard positive: item ${a.hard_positive}` : '',
-        ` · ${a.negatives.length} negatives`),
-      a.negatives.length === 0 ? h('p', { class: 'empty' }, 'This anchor got no negatives.')
-        : h('table', { class: 'anchor-table' },
-          h('thead', {}, h('tr', {},
-            h('th', { scope: 'col', class: 'num' }, 'Rank'), h('th', { scope: 'col', class: 'num' }, 'Item'),
-            labelled ? h('th', { scope: 'col', class: 'num' }, 'Label') : null,
-            h('th', { scope: 'col', class: 'num' }, 'Hamming'), h('th', { scope: 'col', class: 'num' }, 'Est. cosine'),
-            randomMean ? h('th', { scope: 'col', title: 'Hamming distance as a share of the mean distance of random pairs' }, 'Distance vs random pairs') : null)),
-          h('tbody', {}, a.negatives.map((n, i) => h('tr', {},
-            h('td', { class: 'num' }, String(i + 1)),
-            h('td', { class: 'num' }, String(n)),
-            labelled ? h('td', { class: 'num' }, String(a.negative_labels[i])) : null,
-            h('td', { class: 'num' }, String(a.hamming[i])),
-            h('td', { class: 'num' }, a.cosine[i].toFixed(3)),
-            randomMean ? h('td', { class: 'spark', title: `${formatPercent(a.hamming[i] / randomMean)} of the random-pair mean` },
-              h('div', { class: 'spark-bar', style: `width:${Math.min(100, Math.round((100 * a.hamming[i]) / randomMean))}%` })) : null)))));
-  } catch (e) {
-    view.replaceChildren();
-    showError(err, e);
-  }
+  if (!job || !$('anchor-view') || job.state !== 'SUCCEEDED') return;
+  const row = $('anchor-row').value.trim() === '' ? NaN : Number($('anchor-row').value);
+  showAnchor({ api, job, plots: d.plots, row, view: $('anchor-view'), err: $('anchor-error'), snapshot: jobSnapshot(job) });
 }
 
 // ------------------------------------------------------------------ routing
 
 function route() {
   const m = /^#\/jobs\/([A-Za-z0-9_]+)$/.exec(location.hash);
-  if (m) {
+  const hist = /^#\/datasets\/([A-Za-z0-9_]+)\/history$/.exec(location.hash);
+  $('history').hidden = !hist;
+  if (hist) {
+    state.detail = null;
+    $('overview').hidden = true;
+    $('detail').hidden = true;
+    document.title = `NegHash · history of ${hist[1]}`;
+    showHistory(api, $('history'), hist[1]);
+  } else if (m) {
     if (!state.detail || state.detail.id !== m[1]) state.detail = { id: m[1], plots: null, plotsLoading: false, axis: 'hamming' };
     $('overview').hidden = true;
     $('detail').hidden = false;
@@ -932,9 +899,16 @@ function init() {
     $('jf-window').hidden = !random;
     if (random && !$('jf-rank-max').value) $('jf-rank-max').value = $('jf-k').value;
   });
-  $('upload-form').addEventListener('submit', submitUpload);
-  wireDrop('drop-embeddings', 'up-embeddings', 'embeddings');
-  wireDrop('drop-labels', 'up-labels', 'labels');
+  $('jf-batch').addEventListener('input', checkBatchSize);
+  wireUpload({
+    api,
+    onStored: async (id) => {
+      await loadDatasets();
+      $('jf-dataset').value = id;
+      datasetChosen();
+    },
+  });
+  wireMenus();
   window.addEventListener('hashchange', route);
   setInterval(tick, 1000);
   route();

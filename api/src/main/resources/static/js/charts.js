@@ -60,6 +60,28 @@ export function drawDistances(canvas, plots, axis) {
   });
 }
 
+/** Writes each bar's value (percent) just past its end: a chart plugin of this page. */
+const barValues = {
+  id: 'barValues',
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    ctx.save();
+    ctx.fillStyle = '#1f2328';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    const meta = chart.getDatasetMeta(0);
+    meta.data.forEach((bar, i) => {
+      const v = chart.data.datasets[0].data[i];
+      const text = `${v < 1 ? v.toFixed(2) : v.toFixed(1)}%`;
+      const inside = bar.x + ctx.measureText(text).width + 8 > chart.chartArea.right;
+      ctx.fillStyle = inside ? '#ffffff' : '#1f2328';
+      ctx.textAlign = inside ? 'right' : 'left';
+      ctx.fillText(text, inside ? bar.x - 4 : bar.x + 4, bar.y);
+    });
+    ctx.restore();
+  },
+};
+
 /** Overlap@k of LSH against what a random choice would reach, in percent. */
 export function drawOverlap(canvas, quality, randomOverlap) {
   const labels = ['LSH top-k'];
@@ -72,7 +94,9 @@ export function drawOverlap(canvas, quality, randomOverlap) {
   }
   return replace(canvas, {
     type: 'bar',
-    data: { labels, datasets: [{ label: `overlap@${quality.k} with exact cosine top-${quality.k}`, data, backgroundColor: colors }] },
+    // minBarLength keeps a bar of 0.1% visible; the value written beside each bar says what it is.
+    data: { labels, datasets: [{ label: `overlap@${quality.k} with exact cosine top-${quality.k}`, data, backgroundColor: colors, minBarLength: 3 }] },
+    plugins: [barValues],
     options: {
       ...common,
       indexAxis: 'y',
@@ -86,3 +110,39 @@ export function drawOverlap(canvas, quality, randomOverlap) {
     },
   });
 }
+
+/**
+ * A line chart over epochs: series of {label, data, color, axis ('y' or 'y2'), dashed}; null
+ * values leave gaps. `y` and `y2` are the axis titles (y2 omitted for one axis).
+ */
+export function drawLines(canvas, labels, series, y, y2) {
+  const scales = {
+    x: { title: { display: true, text: 'epoch (snapshot)' } },
+    y: { title: { display: true, text: y }, beginAtZero: true },
+  };
+  if (y2) scales.y2 = { position: 'right', title: { display: true, text: y2 }, beginAtZero: true, grid: { drawOnChartArea: false } };
+  return replace(canvas, {
+    type: 'line',
+    data: {
+      labels,
+      datasets: series.map((s) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: s.color,
+        backgroundColor: s.color,
+        borderDash: s.dashed ? [6, 4] : [],
+        yAxisID: s.axis || 'y',
+        pointRadius: 4,
+        spanGaps: true,
+      })),
+    },
+    options: {
+      ...common,
+      plugins: { legend: { position: 'top', align: 'end' } },
+      scales,
+    },
+  });
+}
+
+/** Colours of the history charts. */
+export const COLORS = { lsh: LSH, random: RANDOM, negatives: NEGATIVES, time: '#5f3dc4' };

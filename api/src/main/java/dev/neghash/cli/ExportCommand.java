@@ -15,8 +15,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Write the Fashion-MNIST training set (Debian package dataset-fashion-mnist) as",
       "DIR/embeddings.npy (float32, N x 784 pixels in [0, 1]) and DIR/labels.npy (int32, N),",
-      "ready for encode, mine, negatives, batches and the HTTP API."})
+      "ready for encode, mine, negatives, batches and the HTTP API; and, for the dashboard,",
+      "DIR/previews.npy (uint8, N x 28 x 28 images) and DIR/label_names.json (the class names)."})
 final class ExportCommand implements Callable<Integer> {
+
+  /** Fashion-MNIST's class names, by label, as a JSON array (PUT .../label-names takes it as is). */
+  static final String CLASS_NAMES = "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", "
+      + "\"Sandal\", \"Shirt\", \"Sneaker\", \"Bag\", \"Ankle boot\"]\n";
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,6 +50,14 @@ final class ExportCommand implements Callable<Integer> {
     bb.asIntBuffer().put(data.labels());
     byte[] labels = dev.neghash.engine.io.Npy.bytes("<i4", new long[] {data.n()}, bb.array());
     o.raw("labels.npy", labels);
+    // The pixels again as bytes (they are k / 255 exactly), as the images the dashboard shows.
+    float[] x = data.images();
+    byte[] px = new byte[x.length];
+    for (int i = 0; i < x.length; i++) {
+      px[i] = (byte) Math.round(x[i] * 255f);
+    }
+    o.raw("previews.npy", dev.neghash.engine.io.Npy.bytes("|u1", new long[] {data.n(), 28, 28}, px));
+    o.raw("label_names.json", CLASS_NAMES.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     spec.commandLine().getOut().printf("wrote %d images: %s%n", data.n(), o.written());
     return 0;
   }

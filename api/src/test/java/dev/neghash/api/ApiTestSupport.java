@@ -2,8 +2,11 @@ package dev.neghash.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neghash.api.dashboard.ExactNeighboursService;
+import dev.neghash.api.dashboard.HistoryService;
 import dev.neghash.api.dashboard.JobPlotsService;
 import dev.neghash.api.dataset.DatasetService;
+import dev.neghash.api.dataset.PreviewsService;
 import dev.neghash.api.job.JobEvents;
 import dev.neghash.api.job.JobService;
 import dev.neghash.api.job.JobView;
@@ -34,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * folder per test class, and helpers to build request bodies.
  */
 @Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
-    SecurityConfig.class})
+    SecurityConfig.class, PreviewsService.class, HistoryService.class, ExactNeighboursService.class})
 abstract class ApiTestSupport {
 
   static final Path DATA;

@@ -210,4 +210,25 @@ class CliTest {
     String s = new String(ok, java.nio.charset.StandardCharsets.ISO_8859_1);
     return s.replace("'fortran_order': False", "'fortran_order': True ").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
   }
+
+  @Test
+  void exportFashionMnistWritesPreviewsAndClassNames() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.neghash.engine.io.FashionMnist.available(),
+        "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+    Run r = run("export-fashion-mnist", "--out-dir", dir.toString(), "--limit", "50");
+    assertThat(r.code()).as(r.err()).isZero();
+    byte[] npy = java.nio.file.Files.readAllBytes(dir.resolve("previews.npy"));
+    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(npy);
+    dev.neghash.engine.io.NpyHeader h = dev.neghash.engine.io.NpyHeader.read(in);
+    assertThat(h.descr()).isEqualTo("|u1");
+    assertThat(h.shape()).containsExactly(50, 28, 28);
+    // The previews are the embeddings' pixels, as bytes.
+    float[] pixels = Npy.readFloatMatrix(dir.resolve("embeddings.npy"), new int[2]);
+    int start = npy.length - in.available();
+    for (int i = 0; i < 50 * 784; i += 97) {
+      assertThat((npy[start + i] & 0xFF) / 255f).isEqualTo(pixels[i]);
+    }
+    assertThat(java.nio.file.Files.readString(dir.resolve("label_names.json")))
+        .startsWith("[\"T-shirt/top\", \"Trouser\"").contains("\"Ankle boot\"]");
+  }
 }

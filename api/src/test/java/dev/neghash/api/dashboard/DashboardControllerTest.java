@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.neghash.api.dataset.DatasetService;
+import dev.neghash.api.dataset.PreviewsService;
 import dev.neghash.api.job.JobEvents;
 import dev.neghash.api.job.JobService;
 import dev.neghash.api.job.JobState;
@@ -32,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** The dashboard's plot data against the job's own result files, and its refusals. */
 @WebMvcTest
 @Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
-    dev.neghash.api.security.SecurityConfig.class})
+    dev.neghash.api.security.SecurityConfig.class, PreviewsService.class, HistoryService.class,
+    ExactNeighboursService.class})
 class DashboardControllerTest {
 
   private static final int N = 400;
