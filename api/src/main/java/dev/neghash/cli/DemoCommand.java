@@ -1,9 +1,9 @@
 package dev.neghash.cli;
 
+import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.Defaults;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.NegHash;
-import dev.neghash.engine.io.FashionMnist;
 import dev.neghash.engine.io.FloatRows;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.PackedCodes;
@@ -28,10 +28,6 @@ import picocli.CommandLine.Spec;
       "L2-normalised 784-d pixel vectors) end to end: encode, search, negatives, and overlap@k",
       "against exact cosine neighbours on a seeded sample."})
 final class DemoCommand implements Callable<Integer> {
-
-  private static final String[] CLASSES = {
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
-  };
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -59,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
           + "; install it with: sudo apt-get install dataset-fashion-mnist");
     }
     long t0 = System.nanoTime();
-    FashionMnist data = FashionMnist.load(images, dir.resolve("train-labels-idx1-ubyte.gz"));
+    IdxImages data = FashionMnist.train(dir);
     if (limit != null) {
       data = data.head(limit);
     }
@@ -98,9 +94,9 @@ final class DemoCommand implements Callable<Integer> {
     for (int i = 0; i < neg.found(a); i++) {
       int c = neg.ids()[i];
       sb.append(String.format(Locale.ROOT, "%s#%d %s (h=%d, cos~%.2f)",
-          i > 0 ? ", " : "", c, CLASSES[data.labels()[c]], neg.hamming()[i], neg.estimatedCosine()[i]));
+          i > 0 ? ", " : "", c, FashionMnist.CLASSES[data.labels()[c]], neg.hamming()[i], neg.estimatedCosine()[i]));
     }
-    out.printf("hard negatives of image #%d (%s): %s%n", a, CLASSES[data.labels()[a]], sb);
+    out.printf("hard negatives of image #%d (%s): %s%n", a, FashionMnist.CLASSES[data.labels()[a]], sb);
     return 0;
   }
 

@@ -1,7 +1,7 @@
 package dev.neghash.cli;
 
+import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.InvalidInputException;
-import dev.neghash.engine.io.FashionMnist;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
 
   /** Fashion-MNIST's class names, by label, as a JSON array (PUT .../label-names takes it as is). */
-  static final String CLASS_NAMES = "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", "
-      + "\"Sandal\", \"Shirt\", \"Sneaker\", \"Bag\", \"Ankle boot\"]\n";
+  static final String CLASS_NAMES = java.util.Arrays.stream(FashionMnist.CLASSES).map(c -> "\"" + c + "\"")
+      .collect(java.util.stream.Collectors.joining(", ", "[", "]\n"));
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -37,7 +37,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new InvalidInputException("Fashion-MNIST not found at " + FashionMnist.DEBIAN_DIR
           + "; install it with: sudo apt-get install dataset-fashion-mnist");
     }
-    FashionMnist data = FashionMnist.train();
+    IdxImages data = FashionMnist.train();
     if (limit != null) {
       if (limit < 2) {
         throw new InvalidInputException("--limit must be at least 2");

@@ -1,10 +1,11 @@
 package dev.neghash.api;
 
+import dev.neghash.cli.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neghash.api.support.Http;
-import dev.neghash.engine.io.FashionMnist;
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProviders;
@@ -70,7 +71,7 @@ class EndToEndTest {
   void fashionMnistThroughHttpEqualsTheEngine() throws Exception {
     assumeTrue(FashionMnist.available(), "Debian package dataset-fashion-mnist is not installed");
     int limit = Integer.getInteger("neghash.e2e.limit", 20_000);
-    FashionMnist data = FashionMnist.train().head(limit);
+    IdxImages data = FashionMnist.train().head(limit);
     int n = data.n();
     int d = FashionMnist.DIMS;
     Http h = new Http("http://127.0.0.1:" + port);

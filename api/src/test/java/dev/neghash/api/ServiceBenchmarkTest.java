@@ -1,11 +1,12 @@
 package dev.neghash.api;
 
+import dev.neghash.cli.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neghash.api.support.Http;
 import dev.neghash.api.support.Rows;
 import dev.neghash.api.support.ServiceProcess;
-import dev.neghash.engine.io.FashionMnist;
 import dev.neghash.engine.io.Npy;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -61,7 +62,7 @@ class ServiceBenchmarkTest {
   /** Fashion-MNIST end to end, HTTP (upload + job + download) against the CLI on the same files. */
   @Test
   void fashionMnistHttpVersusCli() throws Exception {
-    FashionMnist data = FashionMnist.train();
+    IdxImages data = FashionMnist.train();
     int n = data.n();
     int d = FashionMnist.DIMS;
     Path emb = tmp.resolve("fashion.npy");

@@ -213,7 +213,7 @@ class CliTest {
 
   @Test
   void exportFashionMnistWritesPreviewsAndClassNames() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(dev.neghash.engine.io.FashionMnist.available(),
+    org.junit.jupiter.api.Assumptions.assumeTrue(FashionMnist.available(),
         "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
     Run r = run("export-fashion-mnist", "--out-dir", dir.toString(), "--limit", "50");
     assertThat(r.code()).as(r.err()).isZero();

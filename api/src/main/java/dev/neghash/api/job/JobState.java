@@ -1,12 +1,11 @@
 package dev.neghash.api.job;
 
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The life of a job. {@link #ALLOWED} is the one table of legal moves; any other move is refused
- * (HTTP 409).
+ * The life of a job. {@link #allowedMoves} is the one table of legal moves; any other move is
+ * refused (HTTP 409).
  *
  * <pre>
  * QUEUED  -> RUNNING | CANCELLED | FAILED   (FAILED: shut down or restarted before it started)
@@ -26,13 +25,18 @@ public enum JobState {
   /** Stopped at the client's request. */
   CANCELLED;
 
-  /** Every legal move. */
-  public static final Map<JobState, Set<JobState>> ALLOWED = Map.of(
-      QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED),
-      RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED),
-      SUCCEEDED, EnumSet.noneOf(JobState.class),
-      FAILED, EnumSet.noneOf(JobState.class),
-      CANCELLED, EnumSet.noneOf(JobState.class));
+  /** Every legal move; the map and its sets are unmodifiable. */
+  private static final Map<JobState, Set<JobState>> ALLOWED = Map.of(
+      QUEUED, Set.of(RUNNING, CANCELLED, FAILED),
+      RUNNING, Set.of(SUCCEEDED, FAILED, CANCELLED),
+      SUCCEEDED, Set.of(),
+      FAILED, Set.of(),
+      CANCELLED, Set.of());
+
+  /** The legal moves out of this state (unmodifiable). */
+  public Set<JobState> allowedMoves() {
+    return ALLOWED.get(this);
+  }
 
   /** Whether moving from this state to {@code next} is legal. */
   public boolean canMoveTo(JobState next) {

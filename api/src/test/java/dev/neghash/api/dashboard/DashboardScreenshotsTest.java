@@ -1,8 +1,9 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.cli.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neghash.engine.io.FashionMnist;
 import dev.neghash.engine.io.Npy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,7 +68,7 @@ class DashboardScreenshotsTest {
   void historyAndAnchorScreenshots() throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("neghash.docs.screenshots"), "set -Dneghash.docs.screenshots=true");
     Assumptions.assumeTrue(FashionMnist.available(), "Fashion-MNIST not installed");
-    FashionMnist fm = FashionMnist.train().head(N);
+    IdxImages fm = FashionMnist.train().head(N);
     int d = FashionMnist.DIMS;
     String ds = JSON.readTree(send("POST", "api/v1/datasets", "application/json",
         "{\"name\":\"Fashion-MNIST (first 10,000)\",\"dims\":784,\"bits\":512}".getBytes(StandardCharsets.UTF_8)))

@@ -1,10 +1,12 @@
 package dev.neghash.bench.data;
 
-import dev.neghash.engine.io.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.util.Parallel;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -24,17 +26,25 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  */
 public record FashionData(float[] x, int[] labels, int n, int d) {
 
+  /** Where Debian installs the data set. */
+  public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+  /** Whether the Debian package's training files are present. */
+  public static boolean available() {
+    return Files.isReadable(DEBIAN_DIR.resolve("train-images-idx3-ubyte.gz"));
+  }
+
   /** The first {@code limit} training images as unit pixel vectors. */
   public static FashionData pixels(int limit) throws IOException {
-    if (!FashionMnist.available()) {
+    if (!available()) {
       throw new IOException(
-          "Fashion-MNIST not found in " + FashionMnist.DEBIAN_DIR
-              + "; install it with: apt-get install dataset-fashion-mnist");
+          "Fashion-MNIST not found in " + DEBIAN_DIR + "; install it with: apt-get install dataset-fashion-mnist");
     }
-    FashionMnist f = FashionMnist.train().head(limit);
+    IdxImages f = IdxImages.load(DEBIAN_DIR.resolve("train-images-idx3-ubyte.gz"),
+        DEBIAN_DIR.resolve("train-labels-idx1-ubyte.gz")).head(limit);
     float[] x = f.images();
-    Encoder.normalizeRows(x, f.n(), FashionMnist.DIMS);
-    return new FashionData(x, f.labels(), f.n(), FashionMnist.DIMS);
+    Encoder.normalizeRows(x, f.n(), f.dims());
+    return new FashionData(x, f.labels(), f.n(), f.dims());
   }
 
   /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.neghash.engine.io.FashionMnist;
 import dev.neghash.engine.kernel.KernelProviders;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -72,7 +71,7 @@ class FashionDataTest {
 
   @Test
   void loadsUnitPixelVectorsFromTheDebianPackage() throws Exception {
-    assumeTrue(FashionMnist.available(), "dataset-fashion-mnist is not installed");
+    assumeTrue(FashionData.available(), "dataset-fashion-mnist is not installed");
     FashionData f = FashionData.pixels(100);
     assertThat(f.n()).isEqualTo(100);
     assertThat(f.d()).isEqualTo(784);

@@ -1,9 +1,11 @@
 package dev.neghash.engine.mining;
 
+import dev.neghash.engine.io.IdxImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.neghash.engine.io.FashionMnist;
 import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.Encoder;
@@ -25,29 +27,34 @@ import org.junit.jupiter.api.Test;
  */
 class FashionMnistQualityTest {
 
+  /** Where Debian's dataset-fashion-mnist installs the data set. */
+  private static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+  private static final int DIMS = 784;
+
   private static final int K = 32;
   private static final int SAMPLE = 2000;
-  private static FashionMnist data;
+  private static IdxImages data;
   private static float[] unit;
   private static int[] anchors;
 
   @BeforeAll
   static void load() throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
-    if (!FashionMnist.available()) {
+    if (!Files.isReadable(DIR.resolve("train-images-idx3-ubyte.gz"))) {
       if (ci) {
         throw new IllegalStateException("dataset-fashion-mnist must be installed in CI");
       }
       assumeTrue(false, "Debian package dataset-fashion-mnist not installed");
     }
-    data = FashionMnist.train();
-    unit = ExactCosineSearch.normalized(data.images(), data.n(), FashionMnist.DIMS);
+    data = IdxImages.load(DIR.resolve("train-images-idx3-ubyte.gz"), DIR.resolve("train-labels-idx1-ubyte.gz"));
+    unit = ExactCosineSearch.normalized(data.images(), data.n(), DIMS);
     anchors = QualityReport.sampleAnchors(data.n(), SAMPLE, 1);
   }
 
   private static double overlap(int bits, boolean center) {
     int n = data.n();
-    PackedCodes codes = new Encoder(FashionMnist.DIMS, Encoder.Options.of(bits, 42).withCenter(center))
+    PackedCodes codes = new Encoder(DIMS, Encoder.Options.of(bits, 42).withCenter(center))
         .encode(data.images(), n).codes();
     long[] sub = new long[SAMPLE * codes.wordsPerCode()];
     int[] subLabels = new int[SAMPLE];
@@ -62,7 +69,7 @@ class FashionMnistQualityTest {
     for (int i = 0; i < SAMPLE; i++) {
       rows[i] = i;
     }
-    QualityReport q = QualityReport.evaluateRows(nb, rows, anchors, unit, n, FashionMnist.DIMS,
+    QualityReport q = QualityReport.evaluateRows(nb, rows, anchors, unit, n, DIMS,
         Exclusions.labels(data.labels()), 0, KernelProviders.get());
     return q.overlap();
   }

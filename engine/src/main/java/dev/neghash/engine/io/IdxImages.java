@@ -1,40 +1,28 @@
 package dev.neghash.engine.io;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Loads Fashion-MNIST from the IDX files of Debian's {@code dataset-fashion-mnist} package
- * (pixels as 784-dimensional float vectors in [0, 1], labels 0-9).
+ * Images and labels in the IDX format of the MNIST family of data sets (an {@code idx3-ubyte}
+ * image file and an {@code idx1-ubyte} label file, gzip-compressed or not): pixels as floats in
+ * [0, 1], one row of {@code rows x cols} per image.
  *
- * @param images {@code n x 784} floats, row-major
+ * @param images {@code n x dims} floats, row-major
  * @param labels {@code n} labels
  * @param n number of images
+ * @param dims pixels per image
  */
-public record FashionMnist(float[] images, int[] labels, int n) {
+public record IdxImages(float[] images, int[] labels, int n, int dims) {
 
-  /** Where Debian installs the data set. */
-  public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-
-  /** Pixels per image. */
-  public static final int DIMS = 784;
-
-  /** Whether the Debian package's training files are present. */
-  public static boolean available() {
-    return Files.isReadable(DEBIAN_DIR.resolve("train-images-idx3-ubyte.gz"));
-  }
-
-  /** The 60,000 training images from the Debian package. */
-  public static FashionMnist train() throws IOException {
-    return load(DEBIAN_DIR.resolve("train-images-idx3-ubyte.gz"), DEBIAN_DIR.resolve("train-labels-idx1-ubyte.gz"));
-  }
-
-  /** Loads an IDX image file and its label file (gzip-compressed or not). */
-  public static FashionMnist load(Path images, Path labels) throws IOException {
+  /** Loads an IDX image file and its label file. */
+  public static IdxImages load(Path images, Path labels) throws IOException {
     try (DataInputStream im = open(images); DataInputStream lb = open(labels)) {
       if (im.readInt() != 0x00000803) {
         throw new IOException(images + " is not an IDX3 image file");
@@ -58,12 +46,12 @@ public record FashionMnist(float[] images, int[] labels, int n) {
       for (int i = 0; i < n; i++) {
         y[i] = l[i] & 0xFF;
       }
-      return new FashionMnist(x, y, n);
+      return new IdxImages(x, y, n, d);
     }
   }
 
   private static DataInputStream open(Path p) throws IOException {
-    InputStream in = new java.io.BufferedInputStream(Files.newInputStream(p), 1 << 16);
+    InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
     if (p.toString().endsWith(".gz")) {
       in = new GZIPInputStream(in, 1 << 16);
     }
@@ -71,8 +59,8 @@ public record FashionMnist(float[] images, int[] labels, int n) {
   }
 
   /** The first {@code m} images. */
-  public FashionMnist head(int m) {
+  public IdxImages head(int m) {
     int k = Math.min(m, n);
-    return new FashionMnist(java.util.Arrays.copyOf(images, k * DIMS), java.util.Arrays.copyOf(labels, k), k);
+    return new IdxImages(Arrays.copyOf(images, k * dims), Arrays.copyOf(labels, k), k, dims);
   }
 }
