@@ -37,6 +37,17 @@ class ArchitectureTest {
               || List.of("HammingSearch", "ExactCosineSearch", "Subsets", "NegativeMiner", "BatchBuilder",
                   "QualityEvaluator").contains(c.getSimpleName())));
 
+  /**
+   * Features speak the domain: only controllers, the web layer and the event-stream publisher
+   * (which writes Server-Sent Events) know HTTP.
+   */
+  @ArchTest
+  static final ArchRule servicesThrowDomainExceptionsNotHttp = noClasses()
+      .that().resideInAnyPackage("dev.neghash.api.job..", "dev.neghash.api.dataset..", "dev.neghash.api.dashboard..",
+          "dev.neghash.api.storage..", "dev.neghash.api.problem..")
+      .and().areNotAnnotatedWith(RestController.class).and().doNotHaveSimpleName("JobEvents")
+      .should().dependOnClassesThat().resideInAnyPackage("org.springframework.http..");
+
   @ArchTest
   static final ArchRule controllersArePackagePrivate = classes().that().areAnnotatedWith(RestController.class)
       .and().resideInAPackage("dev.neghash.api..").should().notBePublic();

@@ -9,7 +9,7 @@ import dev.neghash.api.job.JobState;
 import dev.neghash.api.job.JobView;
 import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.NpyFiles;
-import dev.neghash.api.web.ApiException;
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.search.Exclusions;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -50,30 +49,30 @@ public class ExactNeighboursService {
   /**
    * The {@code count} nearest eligible items of result row {@code row} of a SUCCEEDED job.
    *
-   * @throws ApiException 404 for an unknown job or a row past the last, 409 when the job has not
+   * @throws ServiceException.NotFound for an unknown job or a row past the last, 409 when the job has not
    *     succeeded or its snapshot's floats are not available
    */
   public ExactNeighbours neighbours(String jobId, int row, int count) throws IOException {
     JobView v = jobs.get(jobId);
     if (v.state() != JobState.SUCCEEDED) {
-      throw ApiException.conflict("no-results", "job " + v.id() + " is " + v.state() + "; it has no anchors yet");
+      throw ServiceException.conflict("no-results", "job " + v.id() + " is " + v.state() + "; it has no anchors yet");
     }
     if (count < 1 || count > MAX_COUNT) {
       throw new InvalidInputException("count must be between 1 and " + MAX_COUNT + ", got " + count);
     }
     int[] anchors = NpyFiles.readInt32(store.jobsDir().resolve(v.id()).resolve("result").resolve("anchors.npy"));
     if (row < 0 || row >= anchors.length) {
-      throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "row " + row + " is past the last row ("
+      throw ServiceException.notFound("row " + row + " is past the last row ("
           + (anchors.length - 1) + ") of job " + v.id());
     }
     Dataset d = datasets.require(v.datasetId());
     SnapshotManifest s = d.snapshot(v.snapshotId());
     if (s == null) {
-      throw ApiException.conflict("no-floats", "the job's snapshot has been deleted");
+      throw ServiceException.conflict("no-floats", "the job's snapshot has been deleted");
     }
     Path floats = datasets.floatsFile(d, s);
     if (!s.floatsKept() || !Files.isRegularFile(floats)) {
-      throw ApiException.conflict("no-floats", "exact neighbours need the floats: snapshot " + s.id()
+      throw ServiceException.conflict("no-floats", "exact neighbours need the floats: snapshot " + s.id()
           + " was uploaded without keepFloats=true");
     }
     JobParams p = v.params();

@@ -10,7 +10,7 @@ import dev.neghash.api.job.JobState;
 import dev.neghash.api.job.JobView;
 import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.NpyFiles;
-import dev.neghash.api.web.ApiException;
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.io.NpyHeader;
 import dev.neghash.engine.lsh.PackedCodes;
 import java.io.IOException;
@@ -28,7 +28,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -63,12 +62,12 @@ public class JobPlotsService {
   /**
    * The plots of a SUCCEEDED job.
    *
-   * @throws ApiException 404 for an unknown job, 409 when it has not succeeded
+   * @throws ServiceException.NotFound for an unknown job, 409 when it has not succeeded
    */
   public JobPlots plots(String jobId) throws IOException {
     JobView v = jobs.get(jobId);
     if (v.state() != JobState.SUCCEEDED) {
-      throw ApiException.conflict("no-results", "job " + v.id() + " is " + v.state() + "; its plots exist once it has SUCCEEDED");
+      throw ServiceException.conflict("no-results", "job " + v.id() + " is " + v.state() + "; its plots exist once it has SUCCEEDED");
     }
     JobPlots cached = cache.get(v.id());
     if (cached != null) {
@@ -135,11 +134,8 @@ public class JobPlotsService {
   private Dataset dataset(String id) {
     try {
       return datasets.require(id);
-    } catch (ApiException e) {
-      if (e.status() == HttpStatus.NOT_FOUND) {
-        return null;
-      }
-      throw e;
+    } catch (ServiceException.NotFound e) {
+      return null;
     }
   }
 

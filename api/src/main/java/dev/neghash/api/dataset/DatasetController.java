@@ -1,5 +1,6 @@
 package dev.neghash.api.dataset;
 
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.api.web.MediaTypes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -78,7 +79,7 @@ class DatasetController {
   ResponseEntity<Resource> getLabels(@PathVariable String id) {
     Dataset d = service.require(id);
     if (!d.hasLabels()) {
-      throw new dev.neghash.api.web.ApiException(HttpStatus.NOT_FOUND, "not-found", "dataset " + id + " has no labels");
+      throw ServiceException.notFound("dataset " + id + " has no labels");
     }
     return MediaTypes.npyFile(d.labelsFile(), "labels.npy");
   }

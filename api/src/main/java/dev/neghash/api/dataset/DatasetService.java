@@ -5,7 +5,7 @@ import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.Ids;
 import dev.neghash.api.storage.LimitedInputStream;
 import dev.neghash.api.storage.NpyFiles;
-import dev.neghash.api.web.ApiException;
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.io.NpyHeader;
@@ -38,7 +38,6 @@ import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -133,7 +132,7 @@ public class DatasetService {
   public Dataset create(CreateDatasetRequest r) throws IOException {
     int bits = r.bits() == null ? 512 : r.bits();
     if (bits % 64 != 0) {
-      throw ApiException.badRequest("invalid-request", "bits must be a multiple of 64 between 64 and 4096, got " + bits);
+      throw ServiceException.invalid("invalid-request", "bits must be a multiple of 64 between 64 and 4096, got " + bits);
     }
     String id = Ids.next("ds");
     DatasetManifest m = new DatasetManifest(id, r.name() == null ? "" : r.name(), r.dims(), bits,
@@ -162,22 +161,22 @@ public class DatasetService {
     return out;
   }
 
-  /** The dataset with this id. @throws ApiException 404 when there is none */
+  /** The dataset with this id. @throws ServiceException 404 when there is none */
   public Dataset require(String id) {
     Dataset d = Ids.wellFormed(id) ? datasets.get(id) : null;
     if (d == null) {
-      throw ApiException.notFound("dataset", id);
+      throw ServiceException.notFound("dataset", id);
     }
     return d;
   }
 
-  /** Deletes a dataset with its snapshots. @throws ApiException 409 while jobs on it are unfinished */
+  /** Deletes a dataset with its snapshots. @throws ServiceException 409 while jobs on it are unfinished */
   public void delete(String id) throws IOException {
     Dataset d = require(id);
     synchronized (d) {
       SnapshotUsage u = usage.getIfAvailable();
       if (u != null && u.inUse(id, null)) {
-        throw ApiException.conflict("in-use", "dataset " + id + " has queued or running jobs; cancel them first");
+        throw ServiceException.conflict("in-use", "dataset " + id + " has queued or running jobs; cancel them first");
       }
       d.markDeleted();
       datasets.remove(id);
@@ -195,7 +194,7 @@ public class DatasetService {
     synchronized (d) {
       live(d);
       if (d.hasLabels()) {
-        throw ApiException.conflict("already-set", "dataset " + id + " already has labels; they cannot be replaced (create a new dataset)");
+        throw ServiceException.conflict("already-set", "dataset " + id + " already has labels; they cannot be replaced (create a new dataset)");
       }
       checkCount(d, labels.length, "label count");
       NpyFiles.writeInt32Vector(d.labelsFile(), labels);
@@ -220,7 +219,7 @@ public class DatasetService {
     synchronized (d) {
       live(d);
       if (d.hasSplit()) {
-        throw ApiException.conflict("already-set", "dataset " + id + " already has a split; it cannot be replaced");
+        throw ServiceException.conflict("already-set", "dataset " + id + " already has a split; it cannot be replaced");
       }
       checkCount(d, split.length, "split length");
       NpyFiles.writeInt32Vector(d.splitFile(), split);
@@ -235,11 +234,11 @@ public class DatasetService {
     synchronized (d) {
       live(d);
       if (d.positivePairs() >= 0) {
-        throw ApiException.conflict("already-set", "dataset " + id + " already has positive pairs; they cannot be replaced");
+        throw ServiceException.conflict("already-set", "dataset " + id + " already has positive pairs; they cannot be replaced");
       }
       int n = d.items();
       if (n < 0) {
-        throw ApiException.conflict("size-unknown",
+        throw ServiceException.conflict("size-unknown",
             "the number of items is not known yet: upload labels or a snapshot before positive pairs");
       }
       for (int i = 0; i < pairs.length; i++) {
@@ -276,8 +275,7 @@ public class DatasetService {
     return switch (f) {
       case NPY -> IntArrays.npy(bytes, cols, what);
       case JSON -> IntArrays.json(bytes, cols, json, what);
-      case RAW -> throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-          what + " are sent as application/x-npy or application/json");
+      case RAW -> throw ServiceException.unsupported(what + " are sent as application/x-npy or application/json");
     };
   }
 
@@ -293,7 +291,7 @@ public class DatasetService {
 
   private static void live(Dataset d) {
     if (d.deleted()) {
-      throw ApiException.notFound("dataset", d.id());
+      throw ServiceException.notFound("dataset", d.id());
     }
   }
 
@@ -325,7 +323,7 @@ public class DatasetService {
     }
     if (format == Format.RAW) {
       if (rows == null) {
-        throw ApiException.badRequest("invalid-request", "a raw float32 body needs the query parameter rows (and optionally dims)");
+        throw ServiceException.invalid("invalid-request", "a raw float32 body needs the query parameter rows (and optionally dims)");
       }
       if (rows < 2) {
         throw new InvalidInputException("a snapshot needs at least 2 rows, got rows=" + rows);
@@ -339,7 +337,7 @@ public class DatasetService {
       }
     }
     if (!uploads.tryAcquire()) {
-      throw ApiException.busy("too-many-uploads", "already " + props.uploads().maxConcurrent()
+      throw ServiceException.busy("too-many-uploads", "already " + props.uploads().maxConcurrent()
           + " uploads in progress; retry shortly", props.jobs().retryAfter());
     }
     long t0 = System.nanoTime();
@@ -437,9 +435,9 @@ public class DatasetService {
       if (!Float.isFinite(x[i])) {
         long row = firstRow + i / dims;
         int col = i % dims;
-        throw new ApiException(HttpStatus.BAD_REQUEST, "non-finite",
+        throw ServiceException.invalid("non-finite",
             "row " + row + " contains " + (Float.isNaN(x[i]) ? "NaN" : "an infinite value") + " (column " + col + ")",
-            Map.of("row", row, "column", col), null);
+            Map.of("row", row, "column", col));
       }
     }
   }
@@ -450,13 +448,13 @@ public class DatasetService {
     if ("latest".equals(sid)) {
       s = d.latest();
       if (s == null) {
-        throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "dataset " + d.id() + " has no snapshots yet");
+        throw ServiceException.notFound("dataset " + d.id() + " has no snapshots yet");
       }
       return s;
     }
     s = Ids.wellFormed(sid) ? d.snapshot(sid) : null;
     if (s == null) {
-      throw ApiException.notFound("snapshot", sid);
+      throw ServiceException.notFound("snapshot", sid);
     }
     return s;
   }
@@ -481,14 +479,14 @@ public class DatasetService {
     return PackedCodes.fromBytes(NpyFiles.readData(f), s.items(), s.bits());
   }
 
-  /** Deletes a snapshot. @throws ApiException 409 while unfinished jobs use it */
+  /** Deletes a snapshot. @throws ServiceException 409 while unfinished jobs use it */
   public void deleteSnapshot(String id, String sid) throws IOException {
     Dataset d = require(id);
     synchronized (d) {
       SnapshotManifest s = snapshot(d, sid);
       SnapshotUsage u = usage.getIfAvailable();
       if (u != null && u.inUse(id, s.id())) {
-        throw ApiException.conflict("in-use", "snapshot " + s.id() + " is used by queued or running jobs; cancel them first");
+        throw ServiceException.conflict("in-use", "snapshot " + s.id() + " is used by queued or running jobs; cancel them first");
       }
       d.removeSnapshot(s);
       store.delete(d.snapshotDir(s.id()));

@@ -3,7 +3,7 @@ package dev.neghash.api.dataset;
 import dev.neghash.api.NeghashProperties;
 import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.LimitedInputStream;
-import dev.neghash.api.web.ApiException;
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.io.AtomicFiles;
 import dev.neghash.engine.io.Npy;
@@ -265,7 +265,7 @@ public class PreviewsService {
     synchronized (d) {
       live(d);
       if (kind(d) == null) {
-        throw ApiException.notFound("previews of dataset", id);
+        throw ServiceException.notFound("previews of dataset", id);
       }
       Files.deleteIfExists(d.dir().resolve(IMAGES));
       Files.deleteIfExists(d.dir().resolve(TEXT));
@@ -294,15 +294,15 @@ public class PreviewsService {
   /**
    * Some items with their labels, label names and previews.
    *
-   * @throws ApiException 400 when an id is outside 0..N-1 or there are too many
+   * @throws ServiceException 400 when an id is outside 0..N-1 or there are too many
    */
   public PreviewItems items(String id, List<Integer> ids) throws IOException {
     Dataset d = datasets.require(id);
     if (ids == null || ids.isEmpty()) {
-      throw ApiException.badRequest("invalid-request", "name the items with ids=1,2,3");
+      throw ServiceException.invalid("invalid-request", "name the items with ids=1,2,3");
     }
     if (ids.size() > MAX_ITEMS) {
-      throw ApiException.badRequest("invalid-request", "at most " + MAX_ITEMS + " items per request, got " + ids.size());
+      throw ServiceException.invalid("invalid-request", "at most " + MAX_ITEMS + " items per request, got " + ids.size());
     }
     int n = knownItems(d);
     for (Integer i : ids) {
@@ -411,7 +411,7 @@ public class PreviewsService {
   private static int knownItems(Dataset d) {
     int n = d.items();
     if (n < 0) {
-      throw ApiException.conflict("size-unknown",
+      throw ServiceException.conflict("size-unknown",
           "the number of items is not known yet: upload labels or a snapshot before previews");
     }
     return n;
@@ -419,14 +419,14 @@ public class PreviewsService {
 
   private static void checkNotSet(Dataset d) {
     if (kind(d) != null) {
-      throw ApiException.conflict("already-set", "dataset " + d.id()
+      throw ServiceException.conflict("already-set", "dataset " + d.id()
           + " already has previews; delete them (DELETE .../previews) to store others");
     }
   }
 
   private static void live(Dataset d) {
     if (d.deleted()) {
-      throw ApiException.notFound("dataset", d.id());
+      throw ServiceException.notFound("dataset", d.id());
     }
   }
 

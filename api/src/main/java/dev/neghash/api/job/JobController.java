@@ -1,7 +1,7 @@
 package dev.neghash.api.job;
 
 import dev.neghash.api.storage.NpyFiles;
-import dev.neghash.api.web.ApiException;
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.api.web.MediaTypes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -112,7 +112,7 @@ class JobController {
       int pages = (total + size - 1) / size;
       long from = (long) page * size;
       if (from >= total && total > 0) {
-        throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "page " + page + " is past the last page (" + (pages - 1) + ")");
+        throw ServiceException.notFound("page " + page + " is past the last page (" + (pages - 1) + ")");
       }
       return new NegativesPage(jobId, page, size, total, pages, r.rows((int) from, (int) Math.min(total, from + size)));
     }
@@ -205,7 +205,7 @@ class JobController {
   private Path file(String jobId, String name, String what) {
     Path f = jobs.results(jobId).resolve(name);
     if (!Files.isRegularFile(f)) {
-      throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "job " + jobId + " has no " + what);
+      throw ServiceException.notFound("job " + jobId + " has no " + what);
     }
     return f;
   }

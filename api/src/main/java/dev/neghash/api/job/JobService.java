@@ -7,7 +7,7 @@ import dev.neghash.api.dataset.SnapshotManifest;
 import dev.neghash.api.dataset.SnapshotUsage;
 import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.Ids;
-import dev.neghash.api.web.ApiException;
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.search.SearchOptions;
 import io.micrometer.core.instrument.Counter;
@@ -39,7 +39,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -133,17 +132,17 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
   /**
    * Validates a request against the dataset and queues the job.
    *
-   * @throws ApiException 404 for an unknown dataset or snapshot, 400 for parameters that do not fit
+   * @throws ServiceException.NotFound for an unknown dataset or snapshot, 400 for parameters that do not fit
    *     the data, 429 when the queue is full, 503 while shutting down
    */
   public JobView submit(String datasetId, JobRequest r) throws IOException {
     Dataset d = datasets.require(datasetId);
     JobParams p = resolve(d, r);
     if (!accepting) {
-      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "the service is shutting down");
+      throw ServiceException.shuttingDown();
     }
     if (!admission.tryAcquire()) {
-      throw ApiException.busy("queue-full", "the job queue is full (" + props.jobs().concurrency() + " running, "
+      throw ServiceException.busy("queue-full", "the job queue is full (" + props.jobs().concurrency() + " running, "
           + props.jobs().queueCapacity() + " queued); retry later", props.jobs().retryAfter());
     }
     boolean queued = false;
@@ -183,7 +182,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     int candidates;
     if (queries) {
       if (!d.hasSplit()) {
-        throw ApiException.badRequest("invalid-request", "mode 'queries' needs the dataset's query/reference split (PUT .../split)");
+        throw ServiceException.invalid("invalid-request", "mode 'queries' needs the dataset's query/reference split (PUT .../split)");
       }
       candidates = n - d.queries();
     } else {
@@ -206,11 +205,11 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     }
     boolean hard = Boolean.TRUE.equals(r.hardPositives());
     if (hard && !d.hasLabels()) {
-      throw ApiException.badRequest("invalid-request", "hardPositives needs the dataset's labels (PUT .../labels)");
+      throw ServiceException.invalid("invalid-request", "hardPositives needs the dataset's labels (PUT .../labels)");
     }
     if (r.batchSize() != null) {
       if (queries) {
-        throw ApiException.badRequest("invalid-request", "batches are built in mode 'all' only");
+        throw ServiceException.invalid("invalid-request", "batches are built in mode 'all' only");
       }
       if (r.batchSize() > n) {
         throw new InvalidInputException("batchSize (" + r.batchSize() + ") exceeds the number of items (" + n + ")");
@@ -218,10 +217,10 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     }
     if (r.qualitySample() != null) {
       if (!s.floatsKept()) {
-        throw ApiException.badRequest("invalid-request", "a quality report needs the floats: upload the snapshot with keepFloats=true");
+        throw ServiceException.invalid("invalid-request", "a quality report needs the floats: upload the snapshot with keepFloats=true");
       }
       if (queries) {
-        throw ApiException.badRequest("invalid-request", "the quality report is available in mode 'all' only");
+        throw ServiceException.invalid("invalid-request", "the quality report is available in mode 'all' only");
       }
     }
     return new JobParams(s.id(), k, r.strategy() == null ? "top" : r.strategy(), negatives, rankMin, rankMax,
@@ -229,7 +228,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
         r.qualitySample());
   }
 
-  /** The job with this id. @throws ApiException 404 */
+  /** The job with this id. @throws ServiceException 404 */
   public JobView get(String id) {
     return require(id).view();
   }
@@ -237,7 +236,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
   Job require(String id) {
     Job j = Ids.wellFormed(id) ? jobs.get(id) : null;
     if (j == null) {
-      throw ApiException.notFound("job", id);
+      throw ServiceException.notFound("job", id);
     }
     return j;
   }
@@ -259,7 +258,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
   /**
    * Cancels a job: a queued one at once, a running one at its next chunk boundary.
    *
-   * @throws ApiException 409 when the job is already final
+   * @throws ServiceException 409 when the job is already final
    */
   public JobView cancel(String id) throws IOException {
     Job j = require(id);
@@ -279,12 +278,12 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     return v;
   }
 
-  /** Deletes a final job and its results. @throws ApiException 409 while it is unfinished */
+  /** Deletes a final job and its results. @throws ServiceException 409 while it is unfinished */
   public void delete(String id) throws IOException {
     Job j = require(id);
     synchronized (j) {
       if (!j.manifest().state().isFinal()) {
-        throw ApiException.conflict("job-unfinished", "job " + id + " is " + j.manifest().state() + "; cancel it before deleting it");
+        throw ServiceException.conflict("job-unfinished", "job " + id + " is " + j.manifest().state() + "; cancel it before deleting it");
       }
       jobs.remove(id);
       store.delete(j.dir());
@@ -299,12 +298,12 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     return events.subscribe(null, list(null, null).stream().filter(v -> !v.state().isFinal()).toList());
   }
 
-  /** Result folder of a SUCCEEDED job. @throws ApiException 409 when it has not succeeded */
+  /** Result folder of a SUCCEEDED job. @throws ServiceException 409 when it has not succeeded */
   Path results(String id) {
     Job j = require(id);
     JobManifest m = j.manifest();
     if (m.state() != JobState.SUCCEEDED) {
-      throw ApiException.conflict("no-results", "job " + id + " is " + m.state() + "; results exist once it has SUCCEEDED");
+      throw ServiceException.conflict("no-results", "job " + id + " is " + m.state() + "; results exist once it has SUCCEEDED");
     }
     return j.resultDir();
   }
@@ -365,7 +364,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
           String.format("%.0f", r.anchorsPerSecond()));
     } catch (CancellationException e) {
       finishAfterCancel(j);
-    } catch (InvalidInputException | ApiException e) {
+    } catch (InvalidInputException | ServiceException e) {
       fail(j, e.getMessage());
     } catch (Throwable e) {
       if (j.cancelled() && rootIsCancellation(e)) {
@@ -440,8 +439,8 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     j.manifest(next);
   }
 
-  private static ApiException illegal(JobState from, JobState to) {
-    return ApiException.conflict("illegal-transition", "a " + from + " job cannot move to " + to);
+  private static ServiceException illegal(JobState from, JobState to) {
+    return ServiceException.conflict("illegal-transition", "a " + from + " job cannot move to " + to);
   }
 
   private void publishProgress() {

@@ -1,6 +1,6 @@
 package dev.neghash.api.storage;
 
-import dev.neghash.api.web.ApiException;
+import dev.neghash.api.problem.ServiceException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +56,8 @@ public final class LimitedInputStream extends FilterInputStream {
   }
 
   /** The 413 for a body over {@code limit} bytes. */
-  public static ApiException tooLarge(long limit) {
-    return ApiException.tooLarge("the request body is larger than the limit of " + describe(limit)
+  public static ServiceException tooLarge(long limit) {
+    return ServiceException.tooLarge("the request body is larger than the limit of " + describe(limit)
         + "; the limit is configurable");
   }
 

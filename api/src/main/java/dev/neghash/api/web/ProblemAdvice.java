@@ -1,5 +1,6 @@
 package dev.neghash.api.web;
 
+import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.InvalidInputException;
 import java.util.List;
 import java.util.Locale;
@@ -38,15 +39,28 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
-  @ExceptionHandler(ApiException.class)
-  ResponseEntity<ProblemDetail> api(ApiException e) {
-    ProblemDetail p = Problems.of(e.status(), e.code(), e.getMessage());
+  @ExceptionHandler(ServiceException.class)
+  ResponseEntity<ProblemDetail> refused(ServiceException e) {
+    ProblemDetail p = Problems.of(status(e), e.code(), e.getMessage());
     e.properties().forEach(p::setProperty);
     HttpHeaders h = new HttpHeaders();
-    if (e.retryAfter() != null) {
-      h.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+    if (e instanceof ServiceException.Busy busy && busy.retryAfter() != null) {
+      h.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, busy.retryAfter().toSeconds())));
     }
     return problem(p, h);
+  }
+
+  /** The one place where a kind of refusal becomes an HTTP status. */
+  static HttpStatus status(ServiceException e) {
+    return switch (e) {
+      case ServiceException.NotFound x -> HttpStatus.NOT_FOUND;
+      case ServiceException.Conflict x -> HttpStatus.CONFLICT;
+      case ServiceException.Invalid x -> HttpStatus.BAD_REQUEST;
+      case ServiceException.TooLarge x -> HttpStatus.CONTENT_TOO_LARGE;
+      case ServiceException.Busy x -> HttpStatus.TOO_MANY_REQUESTS;
+      case ServiceException.Unsupported x -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+      case ServiceException.ShuttingDown x -> HttpStatus.SERVICE_UNAVAILABLE;
+    };
   }
 
   @ExceptionHandler(InvalidInputException.class)
