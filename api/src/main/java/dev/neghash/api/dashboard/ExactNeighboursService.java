@@ -5,9 +5,9 @@ import dev.neghash.api.dataset.DatasetService;
 import dev.neghash.api.dataset.SnapshotManifest;
 import dev.neghash.api.job.JobParams;
 import dev.neghash.api.job.JobService;
+import dev.neghash.api.job.ResultFiles;
 import dev.neghash.api.job.JobState;
 import dev.neghash.api.job.JobView;
-import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.NpyFiles;
 import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.InvalidInputException;
@@ -37,12 +37,10 @@ public class ExactNeighboursService {
   private static final int CHUNK_ROWS = 2048;
 
   private final DatasetService datasets;
-  private final DataStore store;
   private final JobService jobs;
 
-  ExactNeighboursService(DatasetService datasets, DataStore store, JobService jobs) {
+  ExactNeighboursService(DatasetService datasets, JobService jobs) {
     this.datasets = datasets;
-    this.store = store;
     this.jobs = jobs;
   }
 
@@ -60,7 +58,7 @@ public class ExactNeighboursService {
     if (count < 1 || count > MAX_COUNT) {
       throw new InvalidInputException("count must be between 1 and " + MAX_COUNT + ", got " + count);
     }
-    int[] anchors = NpyFiles.readInt32(store.jobsDir().resolve(v.id()).resolve("result").resolve("anchors.npy"));
+    int[] anchors = NpyFiles.readInt32(jobs.results(v.id()).resolve(ResultFiles.ANCHORS));
     if (row < 0 || row >= anchors.length) {
       throw ServiceException.notFound("row " + row + " is past the last row ("
           + (anchors.length - 1) + ") of job " + v.id());

@@ -6,9 +6,9 @@ import dev.neghash.api.dataset.SnapshotManifest;
 import dev.neghash.api.job.JobParams;
 import dev.neghash.api.job.JobResult;
 import dev.neghash.api.job.JobService;
+import dev.neghash.api.job.ResultFiles;
 import dev.neghash.api.job.JobState;
 import dev.neghash.api.job.JobView;
-import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.NpyFiles;
 import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.io.NpyHeader;
@@ -50,13 +50,11 @@ public class JobPlotsService {
 
   private final JobService jobs;
   private final DatasetService datasets;
-  private final DataStore store;
   private final Map<String, JobPlots> cache = new ConcurrentHashMap<>();
 
-  JobPlotsService(JobService jobs, DatasetService datasets, DataStore store) {
+  JobPlotsService(JobService jobs, DatasetService datasets) {
     this.jobs = jobs;
     this.datasets = datasets;
-    this.store = store;
   }
 
   /**
@@ -82,10 +80,9 @@ public class JobPlotsService {
   }
 
   private JobPlots compute(JobView v) throws IOException {
-    // The result folder of a job, as the job package lays it out (Job#resultDir): jobs/<id>/result.
-    Path result = store.jobsDir().resolve(v.id()).resolve("result");
+    Path result = jobs.results(v.id());
     long[] negCounts = new long[PackedCodes.MAX_BITS + 1];
-    long negatives = countDistances(result.resolve("hamming.npy"), negCounts);
+    long negatives = countDistances(result.resolve(ResultFiles.HAMMING), negCounts);
 
     Dataset d = dataset(v.datasetId());
     int bits = d == null ? 0 : d.manifest().bits();

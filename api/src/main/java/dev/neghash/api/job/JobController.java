@@ -121,7 +121,7 @@ class JobController {
   @GetMapping(path = "/api/v1/jobs/{jobId}/negatives", produces = NPY)
   @Operation(summary = "Negatives as an int32 .npy matrix (anchors x negatives, item ids, -1 padding)")
   ResponseEntity<Resource> negativesNpy(@PathVariable String jobId) {
-    return MediaTypes.npyFile(jobs.results(jobId).resolve("negatives.npy"), jobId + ".negatives.npy");
+    return MediaTypes.npyFile(jobs.results(jobId).resolve(ResultFiles.NEGATIVES), jobId + ".negatives.npy");
   }
 
   @GetMapping(path = "/api/v1/jobs/{jobId}/negatives", produces = MediaTypes.JSONL_VALUE)
@@ -146,38 +146,38 @@ class JobController {
   @GetMapping(path = "/api/v1/jobs/{jobId}/negatives/hamming", produces = NPY)
   @Operation(summary = "Hamming distance of each negative, int32 .npy (anchors x negatives, -1 padding)")
   ResponseEntity<Resource> hamming(@PathVariable String jobId) {
-    return MediaTypes.npyFile(jobs.results(jobId).resolve("hamming.npy"), jobId + ".hamming.npy");
+    return MediaTypes.npyFile(jobs.results(jobId).resolve(ResultFiles.HAMMING), jobId + ".hamming.npy");
   }
 
   @GetMapping(path = "/api/v1/jobs/{jobId}/negatives/cosine", produces = NPY)
   @Operation(summary = "Estimated cosine of each negative, float32 .npy (anchors x negatives, NaN padding)")
   ResponseEntity<Resource> cosine(@PathVariable String jobId) {
-    return MediaTypes.npyFile(jobs.results(jobId).resolve("cosine.npy"), jobId + ".cosine.npy");
+    return MediaTypes.npyFile(jobs.results(jobId).resolve(ResultFiles.COSINE), jobId + ".cosine.npy");
   }
 
   @GetMapping(path = "/api/v1/jobs/{jobId}/anchors", produces = NPY)
   @Operation(summary = "Item id of each result row, int32 .npy (0..N-1, or the query items in mode queries)")
   ResponseEntity<Resource> anchors(@PathVariable String jobId) {
-    return MediaTypes.npyFile(jobs.results(jobId).resolve("anchors.npy"), jobId + ".anchors.npy");
+    return MediaTypes.npyFile(jobs.results(jobId).resolve(ResultFiles.ANCHORS), jobId + ".anchors.npy");
   }
 
   @GetMapping(path = "/api/v1/jobs/{jobId}/hard-positives", produces = NPY)
   @Operation(summary = "Hard positive of each anchor (farthest same-label item, -1 if none), int32 .npy")
   ResponseEntity<Resource> hardPositives(@PathVariable String jobId) {
-    return MediaTypes.npyFile(file(jobId, "hard_positives.npy", "hard positives (set hardPositives)"),
+    return MediaTypes.npyFile(file(jobId, ResultFiles.HARD_POSITIVES, "hard positives (set hardPositives)"),
         jobId + ".hard_positives.npy");
   }
 
   @GetMapping(path = "/api/v1/jobs/{jobId}/batches", produces = NPY)
   @Operation(summary = "The next epoch's batches as an int32 .npy matrix (batches x batchSize, item ids)")
   ResponseEntity<Resource> batchesNpy(@PathVariable String jobId) {
-    return MediaTypes.npyFile(file(jobId, "batches.npy", "batches (set batchSize)"), jobId + ".batches.npy");
+    return MediaTypes.npyFile(file(jobId, ResultFiles.BATCHES, "batches (set batchSize)"), jobId + ".batches.npy");
   }
 
   @GetMapping(path = "/api/v1/jobs/{jobId}/batches", produces = JSON)
   @Operation(summary = "The next epoch's batches as JSON: {batch_size, left_out, batches: [[ids...], ...]}")
   ResponseEntity<StreamingResponseBody> batchesJson(@PathVariable String jobId) throws IOException {
-    Path f = file(jobId, "batches.npy", "batches (set batchSize)");
+    Path f = file(jobId, ResultFiles.BATCHES, "batches (set batchSize)");
     JobResult res = jobs.get(jobId).result();
     StreamingResponseBody body = out -> {
       try (NpyFiles.Rows rows = new NpyFiles.Rows(f);

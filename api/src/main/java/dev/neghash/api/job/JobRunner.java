@@ -104,18 +104,18 @@ final class JobRunner {
     job.phase("writing", 0.96, 0.04, 1);
     int a = neg.n();
     int c = neg.count();
-    NpyFiles.writeInt32Vector(out.resolve("anchors.npy"), anchorIds);
-    Npy.writeInt32(out.resolve("negatives.npy"), neg.ids(), a, c);
-    Npy.writeInt32(out.resolve("hamming.npy"), neg.hamming(), a, c);
-    Npy.writeFloat32(out.resolve("cosine.npy"), neg.estimatedCosine(), a, c);
+    NpyFiles.writeInt32Vector(out.resolve(ResultFiles.ANCHORS), anchorIds);
+    Npy.writeInt32(out.resolve(ResultFiles.NEGATIVES), neg.ids(), a, c);
+    Npy.writeInt32(out.resolve(ResultFiles.HAMMING), neg.hamming(), a, c);
+    Npy.writeFloat32(out.resolve(ResultFiles.COSINE), neg.estimatedCosine(), a, c);
     if (labels != null) {
-      NpyFiles.writeInt32Vector(out.resolve("labels.npy"), labels);
+      NpyFiles.writeInt32Vector(out.resolve(ResultFiles.LABELS), labels);
     }
     if (hard != null) {
-      NpyFiles.writeInt32Vector(out.resolve("hard_positives.npy"), hard);
+      NpyFiles.writeInt32Vector(out.resolve(ResultFiles.HARD_POSITIVES), hard);
     }
     if (batches != null) {
-      Npy.writeInt32(out.resolve("batches.npy"), batches.flat(), batches.batches().size(), batches.batchSize());
+      Npy.writeInt32(out.resolve(ResultFiles.BATCHES), batches.flat(), batches.batches().size(), batches.batchSize());
     }
     job.checkCancelled();
     return new JobResult(a, candidates, c, neg.shortAnchors().length, labels != null, pairs != null, hard != null,

@@ -3,31 +3,22 @@ package dev.neghash.api.job;
 import dev.neghash.api.NeghashProperties;
 import dev.neghash.api.dataset.Dataset;
 import dev.neghash.api.dataset.DatasetService;
-import dev.neghash.api.dataset.SnapshotManifest;
 import dev.neghash.api.dataset.SnapshotUsage;
 import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.Ids;
 import dev.neghash.api.problem.ServiceException;
-import dev.neghash.engine.InvalidInputException;
-import dev.neghash.engine.search.SearchOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,10 +34,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Mining jobs: admission (at most {@code concurrency + queueCapacity} unfinished jobs, then 429),
- * a bounded executor, the state machine of {@link JobState}, durable manifests, progress events,
- * and recovery: at start-up a job that was queued or running is marked FAILED ("interrupted by
- * restart"); at shutdown queued jobs fail at once and running ones get a grace period, then fail.
+ * Mining jobs: admission (at most {@code concurrency + queueCapacity} unfinished jobs, then a
+ * busy refusal), a bounded executor, lookup, cancellation, deletion and event streams, and
+ * shutdown: queued jobs fail at once and running ones get a grace period, then fail. The pieces
+ * live beside it: {@link JobParameters} (request checks and defaults), {@link JobExecution} (a
+ * job's run and every state move), {@link JobRecovery} (start-up), {@link JobRunner} (the engine
+ * work and result files).
  */
 @Service
 public class JobService implements SnapshotUsage, SmartLifecycle {
@@ -54,20 +47,17 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
   /** The error of jobs found unfinished at start-up. */
-  public static final String INTERRUPTED_BY_RESTART = "interrupted by restart";
+  public static final String INTERRUPTED_BY_RESTART = JobRecovery.INTERRUPTED_BY_RESTART;
 
   private final NeghashProperties props;
   private final DataStore store;
   private final DatasetService datasets;
   private final JobEvents events;
-  private final JobRunner runner;
-  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final JobExecution execution;
+  private final Map<String, Job> jobs;
   private final Semaphore admission;
   private final ThreadPoolExecutor executor;
   private final ScheduledExecutorService ticker;
-  private final Counter anchorsMined;
-  private final Timer jobTimer;
-  private volatile double lastThroughput;
   private volatile boolean accepting = true;
   private volatile boolean running;
 
@@ -77,7 +67,6 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     this.store = store;
     this.datasets = datasets;
     this.events = events;
-    this.runner = new JobRunner(datasets, props.threads());
     int workers = props.jobs().concurrency();
     this.admission = new Semaphore(workers + props.jobs().queueCapacity());
     AtomicInteger tn = new AtomicInteger();
@@ -88,11 +77,12 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       Gauge.builder("neghash.jobs", this, js -> js.count(s)).tag("state", s.name())
           .description("Jobs by state").register(reg);
     }
-    this.anchorsMined = Counter.builder("neghash.mining.anchors").description("Anchors searched by finished jobs").register(reg);
-    this.jobTimer = Timer.builder("neghash.job.duration").description("Wall time of jobs that ran").register(reg);
-    Gauge.builder("neghash.mining.throughput", this, js -> js.lastThroughput).baseUnit("anchors/s")
+    this.execution = new JobExecution(store, events, new JobRunner(datasets, props.threads()),
+        Counter.builder("neghash.mining.anchors").description("Anchors searched by finished jobs").register(reg),
+        Timer.builder("neghash.job.duration").description("Wall time of jobs that ran").register(reg));
+    Gauge.builder("neghash.mining.throughput", this, js -> js.execution.lastThroughput()).baseUnit("anchors/s")
         .description("Search throughput of the last finished job").register(reg);
-    recover();
+    this.jobs = JobRecovery.load(store);
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "neghash-job-progress");
       t.setDaemon(true);
@@ -100,31 +90,6 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     });
     long every = props.events().progressInterval().toMillis();
     ticker.scheduleWithFixedDelay(this::publishProgress, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  private void recover() {
-    try {
-      for (Path dir : store.idFolders(store.jobsDir())) {
-        Path mf = dir.resolve("job.json");
-        if (!Files.isRegularFile(mf)) {
-          log.warn("ignoring {}: no job.json", dir);
-          continue;
-        }
-        JobManifest m = store.readJson(mf, JobManifest.class);
-        Job j = new Job(m, dir);
-        if (!m.state().isFinal()) {
-          DataStore.deleteRecursively(j.resultDir());
-          JobManifest failed = m.with(JobState.FAILED, m.startedAt(), Instant.now(), INTERRUPTED_BY_RESTART, null);
-          store.writeJson(mf, failed);
-          j.manifest(failed);
-          log.warn("job {} was {} when the service stopped: now FAILED ({})", m.id(), m.state(), INTERRUPTED_BY_RESTART);
-        }
-        jobs.put(m.id(), j);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the jobs in " + store.jobsDir(), e);
-    }
-    log.info("{} jobs loaded", jobs.size());
   }
 
   // ------------------------------------------------------------------ API
@@ -137,7 +102,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
    */
   public JobView submit(String datasetId, JobRequest r) throws IOException {
     Dataset d = datasets.require(datasetId);
-    JobParams p = resolve(d, r);
+    JobParams p = JobParameters.resolve(datasets, d, r);
     if (!accepting) {
       throw ServiceException.shuttingDown();
     }
@@ -160,7 +125,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       }
       Job j = new Job(m, dir);
       jobs.put(id, j);
-      executor.execute(() -> execute(j));
+      executor.execute(() -> execution.execute(j, admission::release));
       queued = true;
       log.info("job {} queued on dataset {} snapshot {}: k={} negatives={} strategy={} mode={}", id, datasetId,
           p.snapshotId(), p.k(), p.negatives(), p.strategy(), p.mode());
@@ -172,60 +137,6 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
         admission.release();
       }
     }
-  }
-
-  private JobParams resolve(Dataset d, JobRequest r) {
-    SnapshotManifest s = datasets.snapshot(d, r.snapshotId() == null ? "latest" : r.snapshotId());
-    String mode = r.mode() == null ? "all" : r.mode();
-    boolean queries = mode.equals("queries");
-    int n = s.items();
-    int candidates;
-    if (queries) {
-      if (!d.hasSplit()) {
-        throw ServiceException.invalid("invalid-request", "mode 'queries' needs the dataset's query/reference split (PUT .../split)");
-      }
-      candidates = n - d.queries();
-    } else {
-      candidates = n - 1;
-    }
-    int k = r.k() == null ? Math.min(128, candidates) : r.k();
-    if (k < 1 || k > candidates || k > SearchOptions.MAX_K) {
-      throw new InvalidInputException("k must be between 1 and " + candidates + (queries ? " (the number of reference items)"
-          : " (N - 1)") + ", got " + k);
-    }
-    int negatives = r.negatives() == null ? Math.min(8, k) : r.negatives();
-    if (negatives > k) {
-      throw new InvalidInputException("negatives (" + negatives + ") must not exceed k (" + k + ")");
-    }
-    int rankMin = r.rankMin() == null ? 0 : r.rankMin();
-    int rankMax = r.rankMax() == null ? k : r.rankMax();
-    if (rankMin >= Math.min(rankMax, k)) {
-      throw new InvalidInputException("the rank window [rankMin, rankMax) = [" + rankMin + ", " + rankMax
-          + ") must hold at least one rank below k = " + k);
-    }
-    boolean hard = Boolean.TRUE.equals(r.hardPositives());
-    if (hard && !d.hasLabels()) {
-      throw ServiceException.invalid("invalid-request", "hardPositives needs the dataset's labels (PUT .../labels)");
-    }
-    if (r.batchSize() != null) {
-      if (queries) {
-        throw ServiceException.invalid("invalid-request", "batches are built in mode 'all' only");
-      }
-      if (r.batchSize() > n) {
-        throw new InvalidInputException("batchSize (" + r.batchSize() + ") exceeds the number of items (" + n + ")");
-      }
-    }
-    if (r.qualitySample() != null) {
-      if (!s.floatsKept()) {
-        throw ServiceException.invalid("invalid-request", "a quality report needs the floats: upload the snapshot with keepFloats=true");
-      }
-      if (queries) {
-        throw ServiceException.invalid("invalid-request", "the quality report is available in mode 'all' only");
-      }
-    }
-    return new JobParams(s.id(), k, r.strategy() == null ? "top" : r.strategy(), negatives, rankMin, rankMax,
-        r.maxCosine(), hard, r.batchSize(), r.batchNeighbours(), r.seed() == null ? 42 : r.seed(), mode,
-        r.qualitySample());
   }
 
   /** The job with this id. @throws ServiceException 404 */
@@ -265,10 +176,10 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     synchronized (j) {
       JobState s = j.manifest().state();
       if (s == JobState.QUEUED) {
-        move(j, JobState.CANCELLED, "cancelled by request", null);
+        execution.move(j, JobState.CANCELLED, "cancelled by request", null);
       } else {
         if (!s.canMoveTo(JobState.CANCELLED)) {
-          throw illegal(s, JobState.CANCELLED);
+          throw JobExecution.illegal(s, JobState.CANCELLED);
         }
         j.requestCancel("cancelled by request", false);
       }
@@ -298,8 +209,13 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     return events.subscribe(null, list(null, null).stream().filter(v -> !v.state().isFinal()).toList());
   }
 
-  /** Result folder of a SUCCEEDED job. @throws ServiceException 409 when it has not succeeded */
-  Path results(String id) {
+  /**
+   * The result folder of a SUCCEEDED job (its files: {@link ResultFiles}).
+   *
+   * @throws ServiceException.NotFound for an unknown job
+   * @throws ServiceException.Conflict when the job has not succeeded
+   */
+  public Path results(String id) {
     Job j = require(id);
     JobManifest m = j.manifest();
     if (m.state() != JobState.SUCCEEDED) {
@@ -329,118 +245,6 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       }
     }
     return false;
-  }
-
-  // ------------------------------------------------------------------ execution
-
-  private void execute(Job j) {
-    Path staging = null;
-    long t0 = System.nanoTime();
-    boolean ran = false;
-    try {
-      synchronized (j) {
-        if (j.manifest().state() != JobState.QUEUED) {
-          return; // cancelled or failed while it waited
-        }
-        move(j, JobState.RUNNING, null, null);
-        j.started();
-        ran = true;
-      }
-      events.publish(j.view());
-      staging = store.newStaging("result-");
-      JobResult r = runner.run(j, staging);
-      synchronized (j) {
-        if (j.cancelled()) {
-          throw new CancellationException();
-        }
-        store.commit(staging, j.resultDir());
-        staging = null;
-        move(j, JobState.SUCCEEDED, null, r);
-      }
-      anchorsMined.increment(r.anchors());
-      lastThroughput = r.anchorsPerSecond();
-      log.info("job {} SUCCEEDED in {}s: {} anchors, search {}s ({} anchors/s)", j.id(),
-          String.format("%.2f", r.totalSeconds()), r.anchors(), String.format("%.2f", r.searchSeconds()),
-          String.format("%.0f", r.anchorsPerSecond()));
-    } catch (CancellationException e) {
-      finishAfterCancel(j);
-    } catch (InvalidInputException | ServiceException e) {
-      fail(j, e.getMessage());
-    } catch (Throwable e) {
-      if (j.cancelled() && rootIsCancellation(e)) {
-        finishAfterCancel(j);
-      } else {
-        String ref = UUID.randomUUID().toString().substring(0, 8);
-        log.error("job {} failed (reference {})", j.id(), ref, e);
-        fail(j, "internal error; the server log has the details under reference " + ref);
-      }
-    } finally {
-      DataStore.deleteQuietly(staging);
-      if (ran) {
-        jobTimer.record(Duration.ofNanos(System.nanoTime() - t0));
-      }
-      admission.release();
-    }
-    if (ran) {
-      events.publish(j.view());
-    }
-  }
-
-  private static boolean rootIsCancellation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CancellationException || t instanceof InterruptedException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void finishAfterCancel(Job j) {
-    synchronized (j) {
-      if (j.manifest().state() != JobState.RUNNING) {
-        return;
-      }
-      try {
-        if (j.cancelledByShutdown()) {
-          move(j, JobState.FAILED, j.cancelReason(), null);
-        } else {
-          move(j, JobState.CANCELLED, j.cancelReason(), null);
-        }
-      } catch (IOException e) {
-        log.error("cannot record the end of job {}", j.id(), e);
-      }
-    }
-    log.info("job {} stopped: {}", j.id(), j.cancelReason());
-  }
-
-  private void fail(Job j, String reason) {
-    synchronized (j) {
-      if (j.manifest().state().isFinal()) {
-        return;
-      }
-      try {
-        move(j, JobState.FAILED, reason, null);
-      } catch (IOException e) {
-        log.error("cannot record the failure of job {}", j.id(), e);
-      }
-    }
-    log.info("job {} FAILED: {}", j.id(), reason);
-  }
-
-  /** The one place a job changes state: checks the move, writes the manifest, then updates memory. */
-  private void move(Job j, JobState to, String error, JobResult result) throws IOException {
-    JobManifest m = j.manifest();
-    if (!m.state().canMoveTo(to)) {
-      throw illegal(m.state(), to);
-    }
-    Instant now = Instant.now();
-    JobManifest next = m.with(to, to == JobState.RUNNING ? now : m.startedAt(), to.isFinal() ? now : null, error, result);
-    store.writeJson(j.dir().resolve("job.json"), next);
-    j.manifest(next);
-  }
-
-  private static ServiceException illegal(JobState from, JobState to) {
-    return ServiceException.conflict("illegal-transition", "a " + from + " job cannot move to " + to);
   }
 
   private void publishProgress() {
@@ -479,7 +283,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     for (Job j : jobs.values()) {
       synchronized (j) {
         if (j.manifest().state() == JobState.QUEUED) {
-          fail(j, "the service shut down before the job started");
+          execution.fail(j, "the service shut down before the job started");
           events.publish(j.view());
         }
       }

@@ -18,12 +18,12 @@ final class ResultReader implements AutoCloseable {
   private final int[] hard;
 
   ResultReader(Path dir) throws IOException {
-    this.ids = new NpyFiles.Rows(dir.resolve("negatives.npy"));
-    this.ham = new NpyFiles.Rows(dir.resolve("hamming.npy"));
-    this.cos = new NpyFiles.Rows(dir.resolve("cosine.npy"));
-    this.anchors = NpyFiles.readInt32(dir.resolve("anchors.npy"));
-    this.labels = Files.isRegularFile(dir.resolve("labels.npy")) ? NpyFiles.readInt32(dir.resolve("labels.npy")) : null;
-    this.hard = Files.isRegularFile(dir.resolve("hard_positives.npy")) ? NpyFiles.readInt32(dir.resolve("hard_positives.npy")) : null;
+    this.ids = new NpyFiles.Rows(dir.resolve(ResultFiles.NEGATIVES));
+    this.ham = new NpyFiles.Rows(dir.resolve(ResultFiles.HAMMING));
+    this.cos = new NpyFiles.Rows(dir.resolve(ResultFiles.COSINE));
+    this.anchors = NpyFiles.readInt32(dir.resolve(ResultFiles.ANCHORS));
+    this.labels = Files.isRegularFile(dir.resolve(ResultFiles.LABELS)) ? NpyFiles.readInt32(dir.resolve(ResultFiles.LABELS)) : null;
+    this.hard = Files.isRegularFile(dir.resolve(ResultFiles.HARD_POSITIVES)) ? NpyFiles.readInt32(dir.resolve(ResultFiles.HARD_POSITIVES)) : null;
   }
 
   int anchors() {
