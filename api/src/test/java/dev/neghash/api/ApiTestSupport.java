@@ -6,6 +6,8 @@ import dev.neghash.api.dashboard.ExactNeighboursService;
 import dev.neghash.api.dashboard.HistoryService;
 import dev.neghash.api.dashboard.JobPlotsService;
 import dev.neghash.api.dataset.DatasetService;
+import dev.neghash.api.dataset.DatasetSideFiles;
+import dev.neghash.api.dataset.SnapshotUploads;
 import dev.neghash.api.dataset.PreviewsService;
 import dev.neghash.api.job.JobEvents;
 import dev.neghash.api.job.JobService;
@@ -37,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * folder per test class, and helpers to build request bodies.
  */
 @Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
-    SecurityConfig.class, PreviewsService.class, HistoryService.class, ExactNeighboursService.class})
+    SecurityConfig.class, PreviewsService.class, HistoryService.class, ExactNeighboursService.class,
+    DatasetSideFiles.class, SnapshotUploads.class})
 abstract class ApiTestSupport {
 
   static final Path DATA;

@@ -1,5 +1,6 @@
 package dev.neghash.api.dataset;
 
+import dev.neghash.engine.NegHash;
 import dev.neghash.engine.lsh.Encoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,10 +155,13 @@ public final class Dataset {
     deleted = true;
   }
 
-  /** The encoder of this dataset (its projection is built once, on first use). */
-  synchronized Encoder encoder(Encoder.Options options) {
+  /**
+   * The dataset's encoder, built once from the engine {@code settings} give (the projection of a
+   * dataset never changes, so every snapshot reuses it).
+   */
+  synchronized Encoder encoder(java.util.function.Supplier<NegHash> settings) {
     if (encoder == null) {
-      encoder = new Encoder(manifest.dims(), options);
+      encoder = settings.get().encoder(manifest.dims());
     }
     return encoder;
   }

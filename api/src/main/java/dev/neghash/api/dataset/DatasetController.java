@@ -36,9 +36,13 @@ class DatasetController {
   private static final String RAW = MediaType.APPLICATION_OCTET_STREAM_VALUE;
 
   private final DatasetService service;
+  private final DatasetSideFiles sideFiles;
+  private final SnapshotUploads uploads;
 
-  DatasetController(DatasetService service) {
+  DatasetController(DatasetService service, DatasetSideFiles sideFiles, SnapshotUploads uploads) {
     this.service = service;
+    this.sideFiles = sideFiles;
+    this.uploads = uploads;
   }
 
   @PostMapping(consumes = JSON, produces = JSON)
@@ -70,7 +74,7 @@ class DatasetController {
   @PutMapping(path = "/{id}/labels", consumes = {NPY, JSON}, produces = JSON)
   @Operation(summary = "Store the labels, once: one integer per item (.npy of any integer dtype, or a JSON array)")
   ResponseEntity<DatasetView> putLabels(@PathVariable String id, HttpServletRequest request) throws IOException {
-    service.putLabels(id, format(request), request.getInputStream(), request.getContentLengthLong());
+    sideFiles.putLabels(id, format(request), request.getInputStream(), request.getContentLengthLong());
     return ResponseEntity.created(URI.create("/api/v1/datasets/" + id + "/labels")).body(DatasetView.of(service.require(id)));
   }
 
@@ -87,14 +91,14 @@ class DatasetController {
   @PutMapping(path = "/{id}/split", consumes = {NPY, JSON}, produces = JSON)
   @Operation(summary = "Store the query/reference split, once: 1 marks a query item, 0 a reference item")
   ResponseEntity<DatasetView> putSplit(@PathVariable String id, HttpServletRequest request) throws IOException {
-    service.putSplit(id, format(request), request.getInputStream(), request.getContentLengthLong());
+    sideFiles.putSplit(id, format(request), request.getInputStream(), request.getContentLengthLong());
     return ResponseEntity.created(URI.create("/api/v1/datasets/" + id + "/split")).body(DatasetView.of(service.require(id)));
   }
 
   @PutMapping(path = "/{id}/positives", consumes = {NPY, JSON}, produces = JSON)
   @Operation(summary = "Store explicit positive pairs, once: (P, 2) item ids that are never each other's negatives")
   ResponseEntity<DatasetView> putPositives(@PathVariable String id, HttpServletRequest request) throws IOException {
-    service.putPositives(id, format(request), request.getInputStream(), request.getContentLengthLong());
+    sideFiles.putPositives(id, format(request), request.getInputStream(), request.getContentLengthLong());
     return ResponseEntity.created(URI.create("/api/v1/datasets/" + id + "/positives")).body(DatasetView.of(service.require(id)));
   }
 
@@ -109,7 +113,7 @@ class DatasetController {
       @Parameter(description = "Also keep the floats (4d bytes per item) so quality reports can run on this snapshot")
       @RequestParam(defaultValue = "false") boolean keepFloats,
       HttpServletRequest request) throws IOException {
-    SnapshotManifest s = service.addSnapshot(id, format(request), request.getInputStream(),
+    SnapshotManifest s = uploads.addSnapshot(id, format(request), request.getInputStream(),
         request.getContentLengthLong(), rows, dims, keepFloats);
     return ResponseEntity.created(URI.create("/api/v1/datasets/" + id + "/snapshots/" + s.id())).body(s);
   }

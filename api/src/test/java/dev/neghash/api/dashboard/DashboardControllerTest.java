@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 @WebMvcTest
 @Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
     dev.neghash.api.security.SecurityConfig.class, PreviewsService.class, HistoryService.class,
-    ExactNeighboursService.class})
+    ExactNeighboursService.class, dev.neghash.api.dataset.DatasetSideFiles.class,
+    dev.neghash.api.dataset.SnapshotUploads.class})
 class DashboardControllerTest {
 
   private static final int N = 400;
