@@ -2,6 +2,7 @@ package dev.neghash.cli;
 
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.Defaults;
+import dev.neghash.engine.io.JsonResults;
 import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
 import java.nio.file.Path;
@@ -56,19 +57,7 @@ final class BatchesCommand implements Callable<Integer> {
     if (format.equals("npy")) {
       o.int32(".batches.npy", b.flat(), b.batches().size(), batchSize);
     } else {
-      o.text(".batches.json", w -> {
-        w.append("{\"batch_size\":").append(batchSize).append(",\"left_out\":").append(b.leftOut())
-            .append(",\"batches\":[");
-        for (int i = 0; i < b.batches().size(); i++) {
-          w.append(i > 0 ? "," : "").append("[");
-          int[] batch = b.batches().get(i);
-          for (int j = 0; j < batch.length; j++) {
-            w.append(j > 0 ? "," : "").append(batch[j]);
-          }
-          w.append("]");
-        }
-        w.append("]}\n");
-      });
+      o.text(".batches.json", w -> JsonResults.batches(w, batchSize, b.leftOut(), b.batches().iterator()));
     }
     Pipeline.summary(spec.commandLine().getOut(), r, common, k, false);
     spec.commandLine().getOut().println(String.format(Locale.ROOT,

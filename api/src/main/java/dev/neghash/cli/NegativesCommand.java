@@ -2,6 +2,7 @@ package dev.neghash.cli;
 
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.Defaults;
+import dev.neghash.engine.io.JsonResults;
 import dev.neghash.engine.mining.HardPositives;
 import dev.neghash.engine.search.SearchOptions;
 import dev.neghash.engine.mining.MiningOptions;
@@ -88,36 +89,19 @@ final class NegativesCommand implements Callable<Integer> {
       int[] lab = r.labels();
       o.text(".negatives.jsonl", w -> {
         for (int a = 0; a < neg.n(); a++) {
-          w.append("{\"anchor\":").append(a);
-          if (lab != null) {
-            w.append(",\"label\":").append(lab[a]);
-          }
-          w.append(",\"negatives\":[");
           int f = neg.found(a);
-          for (int i = 0; i < f; i++) {
-            w.append(i > 0 ? "," : "").append(neg.ids()[a * count + i]);
-          }
+          int[] ids = java.util.Arrays.copyOfRange(neg.ids(), a * count, a * count + f);
+          int[] negLabels = null;
           if (lab != null) {
-            w.append("],\"negative_labels\":[");
+            negLabels = new int[f];
             for (int i = 0; i < f; i++) {
-              w.append(i > 0 ? "," : "").append(lab[neg.ids()[a * count + i]]);
+              negLabels[i] = lab[ids[i]];
             }
           }
-          if (neg.hamming() != null) {
-            w.append("],\"hamming\":[");
-            for (int i = 0; i < f; i++) {
-              w.append(i > 0 ? "," : "").append(neg.hamming()[a * count + i]);
-            }
-          }
-          w.append("],\"cosine\":[");
-          for (int i = 0; i < f; i++) {
-            w.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.5f", neg.estimatedCosine()[a * count + i]));
-          }
-          w.append("]");
-          if (hp != null) {
-            w.append(",\"hard_positive\":").append(hp.ids()[a]);
-          }
-          w.append("}\n");
+          new JsonResults.NegativesLine(a, lab == null ? null : lab[a], ids, negLabels,
+              neg.hamming() == null ? null : java.util.Arrays.copyOfRange(neg.hamming(), a * count, a * count + f),
+              java.util.Arrays.copyOfRange(neg.estimatedCosine(), a * count, a * count + f),
+              hp == null ? null : hp.ids()[a]).appendTo(w);
         }
       });
     }

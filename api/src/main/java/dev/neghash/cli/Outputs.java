@@ -60,7 +60,7 @@ final class Outputs {
   }
 
   /** Buffered UTF-8 text output. */
-  static final class Appender {
+  static final class Appender implements Appendable {
     private final OutputStream out;
     private final StringBuilder sb = new StringBuilder(1 << 16);
 
@@ -69,11 +69,26 @@ final class Outputs {
     }
 
     Appender append(Object s) throws IOException {
+      return append(String.valueOf(s));
+    }
+
+    @Override
+    public Appender append(CharSequence s) throws IOException {
       sb.append(s);
       if (sb.length() > 1 << 15) {
         flush();
       }
       return this;
+    }
+
+    @Override
+    public Appender append(CharSequence s, int start, int end) throws IOException {
+      return append(s.subSequence(start, end));
+    }
+
+    @Override
+    public Appender append(char c) throws IOException {
+      return append(String.valueOf(c));
     }
 
     void flush() throws IOException {

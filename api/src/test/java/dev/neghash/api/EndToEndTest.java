@@ -155,6 +155,14 @@ class EndToEndTest {
       assertThat(line.get("negatives").get(i).asInt()).isEqualTo(c);
       assertThat(line.get("negative_labels").get(i).asInt()).isEqualTo(data.labels()[c]).isNotEqualTo(data.labels()[123]);
     }
+    // The same line, to the byte, as the command line's JSON Lines writer gives for the engine's result.
+    int[] ids = java.util.Arrays.copyOfRange(neg.ids(), 123 * NEG, 124 * NEG);
+    int[] negLabels = java.util.Arrays.stream(ids).map(c -> data.labels()[c]).toArray();
+    StringBuilder expected = new StringBuilder();
+    new dev.neghash.engine.io.JsonResults.NegativesLine(123, data.labels()[123], ids, negLabels,
+        java.util.Arrays.copyOfRange(neg.hamming(), 123 * NEG, 124 * NEG),
+        java.util.Arrays.copyOfRange(neg.estimatedCosine(), 123 * NEG, 124 * NEG), null).appendTo(expected);
+    assertThat(lines[123] + "\n").isEqualTo(expected.toString());
     String metrics = h.get("/actuator/prometheus", "text/plain").text();
     assertThat(metrics).contains("neghash_jobs{state=\"SUCCEEDED\"} 1.0").contains("neghash_storage_bytes")
         .contains("neghash_upload_bytes_total").contains("neghash_mining_anchors_total " + n + ".0");

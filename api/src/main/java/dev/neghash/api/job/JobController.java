@@ -1,6 +1,7 @@
 package dev.neghash.api.job;
 
 import dev.neghash.api.storage.NpyFiles;
+import dev.neghash.engine.io.JsonResults;
 import dev.neghash.api.problem.ServiceException;
 import dev.neghash.api.web.MediaTypes;
 import io.swagger.v3.oas.annotations.Operation;
@@ -134,8 +135,7 @@ class JobController {
         int total = r.anchors();
         for (int from = 0; from < total; from += 1024) {
           for (NegativeRow row : r.rows(from, Math.min(total, from + 1024))) {
-            w.write(json.writeValueAsString(row));
-            w.write('\n');
+            row.line().appendTo(w);
           }
         }
       }
@@ -183,20 +183,27 @@ class JobController {
       try (NpyFiles.Rows rows = new NpyFiles.Rows(f);
           Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
         int s = rows.cols();
-        w.write(String.format(Locale.ROOT, "{\"batch_size\":%d,\"left_out\":%d,\"batches\":[", s,
-            res.batchLeftOut() == null ? 0 : res.batchLeftOut()));
-        for (long b = 0; b < rows.rows(); b++) {
-          var bb = rows.read(b, 1);
-          w.write(b > 0 ? ",[" : "[");
-          for (int i = 0; i < s; i++) {
-            if (i > 0) {
-              w.write(',');
-            }
-            w.write(Integer.toString(bb.getInt(i * 4)));
+        int leftOut = res.batchLeftOut() == null ? 0 : res.batchLeftOut();
+        JsonResults.batches(w, s, leftOut, new java.util.Iterator<int[]>() {
+          private long b;
+
+          @Override
+          public boolean hasNext() {
+            return b < rows.rows();
           }
-          w.write(']');
-        }
-        w.write("]}\n");
+
+          @Override
+          public int[] next() {
+            try {
+              java.nio.ByteBuffer bb = rows.read(b++, 1);
+              int[] batch = new int[s];
+              bb.asIntBuffer().get(batch);
+              return batch;
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        });
       }
     };
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);

@@ -2,6 +2,7 @@ package dev.neghash.api.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.neghash.engine.io.JsonResults;
 
 /**
  * One anchor's negatives, the record of the JSON pages and of each JSONL line (the same fields as
@@ -23,4 +24,10 @@ public record NegativeRow(
     @JsonProperty("negative_labels") int[] negativeLabels,
     int[] hamming,
     float[] cosine,
-    @JsonProperty("hard_positive") Integer hardPositive) {}
+    @JsonProperty("hard_positive") Integer hardPositive) {
+
+  /** This row as the engine's JSON Lines record (the form the command line writes too). */
+  public JsonResults.NegativesLine line() {
+    return new JsonResults.NegativesLine(anchor, label, negatives, negativeLabels, hamming, cosine, hardPositive);
+  }
+}
