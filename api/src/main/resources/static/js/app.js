@@ -36,6 +36,9 @@ const state = {
   datasetsAsked: new Set(), // dataset ids a job named that were not known: looked up once each
   detail: null, // {id, plots, plotsLoading, axis}
   labelSummaries: new Map(), // dataset id -> promise of GET /api/v1/dashboard/datasets/{id}/labels
+  // The service's defaults (GET /api/v1/defaults), the same the command line and the engine use;
+  // these values stand in until they arrive.
+  defaults: { k: 128, negatives: 8, qualitySample: 1000 },
 };
 
 /** The snapshot a job mined, null when deleted, undefined while its dataset is not loaded. */
@@ -84,6 +87,10 @@ function clearError(el) {
 // ------------------------------------------------------------------ loading
 
 async function loadDatasets() {
+  if (!state.defaultsLoaded) {
+    state.defaults = await api.get('api/v1/defaults');
+    state.defaultsLoaded = true;
+  }
   const list = await api.get('api/v1/datasets');
   const snaps = await Promise.all(list.map((d) => (d.snapshots > 0 ? api.get(`api/v1/datasets/${d.id}/snapshots`) : [])));
   state.datasets = list;
@@ -508,7 +515,7 @@ function selectedSnapshot() {
   return id ? snaps.find((s) => s.id === id) : snaps[snaps.length - 1];
 }
 
-/** Fills the form's defaults for the chosen dataset: k = min(128, candidates), options it supports. */
+/** Fills the form's defaults for the chosen dataset: k = min(default k, candidates), options it supports. */
 function datasetChosen() {
   const d = selectedDataset();
   $('jf-dataset').dataset.shown = d ? d.id : '';
@@ -516,9 +523,9 @@ function datasetChosen() {
   snapshotsFor(d.id, false);
   const queries = $('jf-mode').value === 'queries' && d.queries !== null;
   const candidates = queries ? d.references : (d.items || 2) - 1;
-  $('jf-k').value = String(Math.max(1, Math.min(128, candidates)));
+  $('jf-k').value = String(Math.max(1, Math.min(state.defaults.k, candidates)));
   $('jf-k').max = String(candidates);
-  $('jf-negatives').value = String(Math.min(8, Number($('jf-k').value)));
+  $('jf-negatives').value = String(Math.min(state.defaults.negatives, Number($('jf-k').value)));
   $('jf-hard').disabled = !d.labels;
   if (!d.labels) $('jf-hard').checked = false;
   $('jf-mode').querySelector('option[value=queries]').disabled = d.queries === null;
@@ -555,7 +562,7 @@ function snapshotChosen() {
   const q = $('jf-quality');
   const ok = Boolean(s && s.floatsKept) && $('jf-mode').value === 'all';
   q.disabled = !ok;
-  q.value = ok ? String(Math.min(200, s.items)) : '';
+  q.value = ok ? String(Math.min(state.defaults.qualitySample, s.items)) : '';
   $('jf-quality-hint').textContent = ok
     ? 'Anchors compared with exact cosine neighbours (overlap@k). Clear it to skip.'
     : 'The quality report needs a snapshot uploaded with its floats kept, in mode “all”.';

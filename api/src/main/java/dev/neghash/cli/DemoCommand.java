@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "Use only the first N images.")
   Integer limit;
 
-  @Option(names = "--sample", defaultValue = "1000", description = "Anchors sampled for the quality report (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sample", defaultValue = "" + Defaults.QUALITY_SAMPLE, description = "Anchors sampled for the quality report (default: ${DEFAULT-VALUE}).")
   int sample;
 
   @Option(names = "--data-dir", description = "Folder with the IDX files (default: /usr/share/datasets/fashion-mnist).")

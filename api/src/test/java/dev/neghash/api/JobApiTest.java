@@ -69,6 +69,18 @@ class JobApiTest extends ApiTestSupport {
   }
 
   @Test
+  void defaultsAreTheEnginesDefaults() throws Exception {
+    MvcTestResult r = mvc.get().uri("/api/v1/defaults").exchange();
+    assertThat(r).hasStatusOk();
+    JsonNode d = json(r);
+    assertThat(d.get("bits").asInt()).isEqualTo(dev.neghash.engine.Defaults.BITS);
+    assertThat(d.get("seed").asLong()).isEqualTo(dev.neghash.engine.Defaults.SEED);
+    assertThat(d.get("k").asInt()).isEqualTo(dev.neghash.engine.Defaults.K);
+    assertThat(d.get("negatives").asInt()).isEqualTo(dev.neghash.engine.Defaults.NEGATIVES);
+    assertThat(d.get("qualitySample").asInt()).isEqualTo(dev.neghash.engine.Defaults.QUALITY_SAMPLE);
+  }
+
+  @Test
   void negativesMatchTheEngineInEveryFormat() throws Exception {
     uploadOk(ds, x, N, D, false);
     String job = run("{\"k\":32,\"negatives\":6,\"strategy\":\"random\",\"rankMin\":2,\"rankMax\":20,\"seed\":7,\"hardPositives\":true}");
@@ -109,7 +121,12 @@ class JobApiTest extends ApiTestSupport {
     assertThat(jsonl).hasStatusOk();
     String[] lines = new String(body(jsonl), StandardCharsets.UTF_8).split("\n");
     assertThat(lines).hasSize(N);
-    assertThat(JSON.readTree(lines[a])).isEqualTo(item);
+    // The JSON Lines record is the page's item written by the shared writer (cosines to five decimals).
+    StringBuilder expectedLine = new StringBuilder();
+    JSON.treeToValue(item, dev.neghash.api.job.NegativeRow.class).line().appendTo(expectedLine);
+    assertThat(lines[a] + "\n").isEqualTo(expectedLine.toString());
+    assertThat(JSON.readTree(lines[a]).get("cosine").get(0).asDouble())
+        .isCloseTo(neg.estimatedCosine()[a * 6], org.assertj.core.data.Offset.offset(5e-6));
     assertThat(mvc.get().uri("/api/v1/jobs/" + job + "/negatives?format=jsonl")).hasStatusOk();
     assertThat(mvc.get().uri("/api/v1/jobs/" + job + "/negatives?format=xml")).hasStatus(406);
 

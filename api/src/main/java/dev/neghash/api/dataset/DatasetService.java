@@ -5,6 +5,7 @@ import dev.neghash.api.storage.DataStore;
 import dev.neghash.api.storage.Ids;
 import dev.neghash.api.storage.NpyFiles;
 import dev.neghash.api.problem.ServiceException;
+import dev.neghash.engine.Defaults;
 import dev.neghash.engine.io.NpyHeader;
 import dev.neghash.engine.lsh.PackedCodes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -99,13 +100,14 @@ public class DatasetService {
 
   /** Creates a dataset; its folder appears whole, manifest included. */
   public Dataset create(CreateDatasetRequest r) throws IOException {
-    int bits = r.bits() == null ? 512 : r.bits();
+    int bits = r.bits() == null ? Defaults.BITS : r.bits();
     if (bits % 64 != 0) {
       throw ServiceException.invalid("invalid-request", "bits must be a multiple of 64 between 64 and 4096, got " + bits);
     }
     String id = Ids.next("ds");
     DatasetManifest m = new DatasetManifest(id, r.name() == null ? "" : r.name(), r.dims(), bits,
-        r.seed() == null ? 42 : r.seed(), r.center() == null || r.center(), r.normalize() == null || r.normalize(),
+        r.seed() == null ? Defaults.SEED : r.seed(), r.center() == null ? Defaults.CENTER : r.center(),
+        r.normalize() == null ? Defaults.NORMALIZE : r.normalize(),
         Instant.now());
     Path staging = store.newStaging("dataset-");
     try {

@@ -1,5 +1,6 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.engine.Defaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neghash.engine.io.Npy;
@@ -168,7 +169,7 @@ class DashboardBrowserTest {
     // The job form now offers the new dataset with defaults that fit it.
     assertThat(new Select(chromium.byId("jf-dataset")).getFirstSelectedOption().getText()).startsWith("browser clusters");
     assertThat(chromium.byId("jf-k").getDomProperty("value")).isEqualTo("128");
-    assertThat(chromium.byId("jf-quality").getDomProperty("value")).isEqualTo("200");
+    assertThat(chromium.byId("jf-quality").getDomProperty("value")).isEqualTo(String.valueOf(Defaults.QUALITY_SAMPLE));
     chromium.screenshot("02-uploaded");
   }
 
@@ -283,7 +284,7 @@ class DashboardBrowserTest {
     assertThat(summary).matches("Mined negatives are at Hamming distance [0-9.]+ on average \\(estimated cosine [0-9.-]+\\); "
         + "random pairs at [0-9.]+ \\(estimated cosine [0-9.-]+\\)\\.");
     assertThat(chromium.driver().findElement(By.cssSelector(".d-quality")).getText())
-        .matches("On 200 sampled anchors, [0-9.]+% of the exact cosine top-64 is in the LSH top-64 "
+        .matches("On [0-9,]+ sampled anchors, [0-9.]+% of the exact cosine top-64 is in the LSH top-64 "
             + "\\(a random choice: 0\\.4%\\)\\. Mean positional distance: [0-9.]+ ranks: .* It can exceed k = 64, .*");
     assertThat(chromium.driver().findElement(By.cssSelector(".d-short")).getText())
         .contains("of 20,000 anchors", "got fewer than 8 negatives");
