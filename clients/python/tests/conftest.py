@@ -1,8 +1,9 @@
 """Test session: starts one NegHash service (``neghash serve``) on a free port with a temporary
 data folder and an API key, and finds the command line for the local mode.
 
-Where things are: ``NEGHASH_JAR`` (default: ``api/target/neghash.jar`` of the repository that
-holds this folder) and ``NEGHASH_JAVA`` (default: ``$JAVA_HOME/bin/java``, then
+Where things are: ``NEGHASH_JAR``, the service (default: ``api/target/neghash.jar`` of the
+repository that holds this folder), ``NEGHASH_CLI_JAR``, the command line (default:
+``cli/target/neghash-cli.jar`` there) and ``NEGHASH_JAVA`` (default: ``$JAVA_HOME/bin/java``, then
 ``/usr/lib/jvm/temurin-25-jdk-amd64/bin/java``, then ``java`` on PATH).
 """
 
@@ -51,6 +52,14 @@ def _jar() -> Path:
     return jar
 
 
+def _cli_jar() -> Path:
+    jar = Path(os.environ.get("NEGHASH_CLI_JAR") or HERE.parents[2] / "cli" / "target" / "neghash-cli.jar")
+    if not jar.is_file():
+        raise RuntimeError(f"command-line jar {jar} not found: build it (./mvnw -B -q -pl cli -am package "
+                           "-DskipTests) or set NEGHASH_CLI_JAR")
+    return jar
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -71,8 +80,8 @@ class Service:
 
 @pytest.fixture(scope="session")
 def command() -> list[str]:
-    """The neghash command line (java with the service jar)."""
-    return [_java(), "--add-modules=jdk.incubator.vector", "-jar", str(_jar())]
+    """The neghash command line (java with the command-line jar), for the local mode."""
+    return [_java(), "--add-modules=jdk.incubator.vector", "-jar", str(_cli_jar())]
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +92,8 @@ def service(command: list[str], tmp_path_factory: pytest.TempPathFactory) -> Ser
     log = open(data.parent / "service.log", "wb")
     env = dict(os.environ, NEGHASH_API_KEY=API_KEY)
     proc = subprocess.Popen(
-        command + ["serve", "--port", str(port), "--data-dir", str(data),
+        [_java(), "--add-modules=jdk.incubator.vector", "-jar", str(_jar()), "serve", "--port", str(port),
+         "--data-dir", str(data),
                    "--neghash.jobs.concurrency=1", "--neghash.jobs.queue-capacity=0",
                    "--neghash.jobs.retry-after=1s", "--neghash.threads=2",
                    "--neghash.events.progress-interval=50ms"],

@@ -12,6 +12,16 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableConfigurationProperties(NeghashProperties.class)
 public class NeghashApplication {
 
+  /** Starts the service from its command line (see {@link ServiceArguments}). */
+  public static void main(String[] args) {
+    String[] spring = ServiceArguments.toSpring(args);
+    if (spring == null) {
+      System.out.print(ServiceArguments.USAGE);
+      return;
+    }
+    start(spring);
+  }
+
   /** Starts the service with Spring Boot command-line arguments ({@code --name=value}). */
   public static ConfigurableApplicationContext start(String... args) {
     SpringApplication app = new SpringApplication(NeghashApplication.class);

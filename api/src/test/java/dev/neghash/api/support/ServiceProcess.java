@@ -39,7 +39,7 @@ public final class ServiceProcess implements AutoCloseable {
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.neghash.cli.Main");
+    cmd.add("dev.neghash.api.NeghashApplication");
     cmd.add("serve");
     cmd.add("--port=" + port);
     cmd.add("--data-dir=" + dataDir);

@@ -6,8 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code neghash} command line: the front door for encoding, mining, batches, the demo and
- * the service.
+ * The {@code neghash} command line: encoding, mining, negatives, batches, the demo and the data
+ * export, on the engine alone (the service is a jar of its own; {@code ./neghash serve} starts
+ * it).
  *
  * <p>Exit codes: 0 success, 1 internal error, 2 bad input or bad usage (one line naming the
  * problem on standard error, no output file left behind).
@@ -38,14 +39,7 @@ public final class Main implements Runnable {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "neghash: %4$s: %5$s%6$s%n");
     }
-    CommandLine cl = commandLine();
-    int code = cl.execute(args);
-    CommandLine.ParseResult parsed = cl.getParseResult();
-    boolean server = parsed != null && parsed.subcommand() != null
-        && parsed.subcommand().commandSpec().userObject() instanceof LongRunning;
-    if (code != 0 || !server) {
-      System.exit(code);
-    }
+    System.exit(commandLine().execute(args));
   }
 
   /** Runs the command line with the given streams and returns the exit code (for tests). */
