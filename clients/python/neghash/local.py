@@ -699,7 +699,7 @@ class LocalClient:
         """The next epoch's batches, int32 (batches, batch size)."""
         return np.load(self._result_file(job_id, "batches.npy", "batches (set batchSize)"))
 
-    def _rows(self, job_id: str, start: int, stop: int) -> list[dict[str, Any]]:
+    def _rows(self, job_id: str, start: int, stop: int, jsonl: bool = False) -> list[dict[str, Any]]:
         neg = self.get_negatives(job_id)[start:stop]
         ham = self.get_hamming(job_id)[start:stop]
         cos = self.get_cosine(job_id)[start:stop]
@@ -717,8 +717,10 @@ class LocalClient:
             if labels is not None:
                 row["negative_labels"] = labels[ids].tolist()
             row["hamming"] = ham[i][keep].tolist()
-            # The shortest text that reads back as the float32, as the service writes it.
-            row["cosine"] = [float(str(c)) for c in cos[i][keep]]
+            # As the service writes them: JSON pages give the shortest text that reads back as
+            # the float32, JSON Lines five decimals (the command line's and the service's writer).
+            row["cosine"] = ([float(f"{c:.5f}") for c in cos[i][keep]] if jsonl
+                             else [float(str(c)) for c in cos[i][keep]])
             if hard is not None:
                 row["hard_positive"] = int(hard[i])
             rows.append(row)
@@ -739,7 +741,7 @@ class LocalClient:
         """Every anchor's record, as the service's JSON Lines."""
         total = len(self.get_anchors(job_id))
         for start in range(0, total, 1024):
-            yield from self._rows(job_id, start, min(total, start + 1024))
+            yield from self._rows(job_id, start, min(total, start + 1024), jsonl=True)
 
     def get_job_plots(self, job_id: str) -> dict[str, Any]:
         """Not available locally (the dashboard's plots are computed by the service)."""

@@ -99,7 +99,7 @@ def service(command: list[str], tmp_path_factory: pytest.TempPathFactory) -> Ser
                    "--neghash.events.progress-interval=50ms"],
         stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while True:
         if proc.poll() is not None:
             raise RuntimeError(f"the service exited with code {proc.returncode}; see {log.name}")
@@ -111,7 +111,7 @@ def service(command: list[str], tmp_path_factory: pytest.TempPathFactory) -> Ser
             pass
         if time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"the service did not start within 120 s; see {log.name}")
+            raise RuntimeError(f"the service did not start within 300 s; see {log.name}")
         time.sleep(0.3)
     yield Service(url, API_KEY, data, command, proc)
     proc.terminate()

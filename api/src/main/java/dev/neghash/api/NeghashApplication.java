@@ -2,12 +2,14 @@ package dev.neghash.api;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The NegHash HTTP service: datasets, streamed snapshot uploads, mining jobs and their results. */
-@SpringBootApplication
+// Clients authenticate with API keys (see SecurityConfig): no user accounts, so no generated password.
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @EnableScheduling
 @EnableConfigurationProperties(NeghashProperties.class)
 public class NeghashApplication {

@@ -12,6 +12,7 @@ import dev.neghash.api.job.JobView;
 import dev.neghash.api.storage.NpyFiles;
 import dev.neghash.api.problem.ServiceException;
 import dev.neghash.engine.io.NpyHeader;
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.lsh.PackedCodes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -169,6 +170,7 @@ public class JobPlotsService {
     if (n < 2 || (split != null && (first.length == 0 || second.length == 0))) {
       return 0;
     }
+    Exclusions rule = Exclusions.labels(labels);
     SplittableRandom rng = new SplittableRandom(seed);
     int rowBytes = bits / 8;
     ByteBuffer a = ByteBuffer.allocate(rowBytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -186,7 +188,7 @@ public class JobPlotsService {
       for (long t = 0; t < tries && drawn < RANDOM_PAIRS; t++) {
         int i = first == null ? rng.nextInt(n) : first[rng.nextInt(first.length)];
         int j = second == null ? rng.nextInt(n) : second[rng.nextInt(second.length)];
-        if (i == j || (labels != null && labels[i] == labels[j])) {
+        if (!rule.admits(i, j)) {
           continue;
         }
         read(ch, dataStart + (long) i * rowBytes, a);

@@ -1,5 +1,6 @@
 package dev.neghash.bench.harness;
 
+import dev.neghash.engine.search.Exclusions;
 import dev.neghash.bench.data.SyntheticEmbeddings;
 import java.util.SplittableRandom;
 
@@ -21,10 +22,11 @@ final class RandomNegatives {
    */
   static void draw(int a, int[] labels, int k, long seed, long admissible, int[] out, int off, int[] taken) {
     int n = labels.length;
+    Exclusions rule = Exclusions.labels(labels);
     if (admissible <= k) {
       int m = 0;
       for (int c = 0; c < n; c++) {
-        if (c != a && labels[c] != labels[a]) {
+        if (rule.admits(a, c)) {
           out[off + m++] = c;
         }
       }
@@ -38,7 +40,7 @@ final class RandomNegatives {
     int m = 0;
     while (m < k) {
       int c = rng.nextInt(n);
-      if (c == a || labels[c] == labels[a] || taken[c] == a + 1) {
+      if (!rule.admits(a, c) || taken[c] == a + 1) {
         continue;
       }
       taken[c] = a + 1;
