@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * folder per test class, and helpers to build request bodies.
  */
 @Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
-    SecurityConfig.class, PreviewsService.class, HistoryService.class, ExactNeighboursService.class,
+    SecurityConfig.class, PreviewsService.class, dev.neghash.api.dataset.LabelNames.class, HistoryService.class, ExactNeighboursService.class,
     DatasetSideFiles.class, SnapshotUploads.class})
 abstract class ApiTestSupport {
 

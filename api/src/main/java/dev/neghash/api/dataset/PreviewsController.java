@@ -27,8 +27,10 @@ class PreviewsController {
   private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
 
   private final PreviewsService previews;
+  private final LabelNames labelNames;
 
-  PreviewsController(PreviewsService previews) {
+  PreviewsController(PreviewsService previews, LabelNames labelNames) {
+    this.labelNames = labelNames;
     this.previews = previews;
   }
 
@@ -70,6 +72,7 @@ class PreviewsController {
   @PutMapping(path = "/label-names", consumes = JSON, produces = JSON)
   @Operation(summary = "Store or replace label names: {\"0\": \"T-shirt\", ...} or [\"T-shirt\", ...]")
   PreviewsInfo putLabelNames(@PathVariable String id, HttpServletRequest request) throws IOException {
-    return previews.putLabelNames(id, request.getInputStream(), request.getContentLengthLong());
+    labelNames.put(id, request.getInputStream(), request.getContentLengthLong());
+    return previews.info(id);
   }
 }

@@ -8,7 +8,6 @@ import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.io.AtomicFiles;
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.io.NpyHeader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -22,10 +21,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +34,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Previews of a dataset's items, for people: small images ({@code previews.npy}, uint8, N x h x w
  * x c with c = 1 or 3) or one line of text per item ({@code previews.jsonl}, one JSON string per
- * line), and names for its labels ({@code label_names.json}). Previews are stored once per
- * dataset (delete them to replace them); label names can be replaced. Every file is written to
+ * line). Previews are stored once per dataset (delete them to replace them). Every file is written to
  * {@code data/tmp}, flushed and renamed into the dataset's folder.
+ *
+ * <p>One class for both kinds (about 380 lines): image and text previews share the staging,
+ * the commit next to a dataset's other files and the item lookup; label names live in {@link
+ * LabelNames}.
  */
 @Service
 public class PreviewsService {
@@ -55,21 +55,21 @@ public class PreviewsService {
   /** Longest text returned per item, in characters (the stored text is kept whole). */
   static final int MAX_TEXT = 2000;
 
-  /** Longest label name. */
-  static final int MAX_NAME = 200;
 
   private static final String IMAGES = "previews.npy";
   private static final String TEXT = "previews.jsonl";
-  private static final String NAMES = "label_names.json";
 
   private final NeghashProperties props;
   private final DatasetService datasets;
   private final DataStore store;
   private final JsonMapper json;
+  private final LabelNames labelNames;
   /** Line offsets of stored text previews, by dataset id (a stored file never changes). */
   private final Map<String, long[]> textOffsets = new ConcurrentHashMap<>();
 
-  PreviewsService(NeghashProperties props, DatasetService datasets, DataStore store, JsonMapper json) {
+  PreviewsService(NeghashProperties props, DatasetService datasets, DataStore store, JsonMapper json,
+      LabelNames labelNames) {
+    this.labelNames = labelNames;
     this.props = props;
     this.datasets = datasets;
     this.store = store;
@@ -194,71 +194,6 @@ public class PreviewsService {
         + " must be a JSON string or an object with a string field \"text\"");
   }
 
-  /**
-   * Stores (or replaces) label names: a JSON object from label to name ({@code {"0": "T-shirt"}})
-   * or a JSON array of names indexed by label.
-   */
-  public PreviewsInfo putLabelNames(String id, InputStream body, long length) throws IOException {
-    Dataset d = datasets.require(id);
-    long limit = props.uploads().maxSmallBytes().toBytes();
-    if (length > limit) {
-      throw LimitedInputStream.tooLarge(limit);
-    }
-    byte[] bytes = new LimitedInputStream(body, limit).readAllBytes();
-    JsonNode root;
-    try {
-      root = json.readTree(new ByteArrayInputStream(bytes));
-    } catch (JacksonException e) {
-      throw new InvalidInputException("label names must be a JSON object (label -> name) or a JSON array of names");
-    }
-    TreeMap<Integer, String> names = new TreeMap<>();
-    if (root != null && root.isArray()) {
-      for (int i = 0; i < root.size(); i++) {
-        names.put(i, name(root.get(i), String.valueOf(i)));
-      }
-    } else if (root != null && root.isObject()) {
-      for (Map.Entry<String, JsonNode> e : root.properties()) {
-        int label;
-        try {
-          label = Integer.parseInt(e.getKey().strip());
-        } catch (NumberFormatException ex) {
-          throw new InvalidInputException("label names: '" + truncate(e.getKey(), 40) + "' is not an integer label");
-        }
-        names.put(label, name(e.getValue(), e.getKey()));
-      }
-    } else {
-      throw new InvalidInputException("label names must be a JSON object (label -> name) or a JSON array of names");
-    }
-    if (names.isEmpty()) {
-      throw new InvalidInputException("label names: the list is empty");
-    }
-    byte[] stored = json.writeValueAsBytes(names);
-    Path staging = store.newStaging("label-names-");
-    try {
-      Path file = staging.resolve(NAMES);
-      AtomicFiles.write(file, o -> o.write(stored));
-      synchronized (d) {
-        live(d);
-        move(file, d.dir().resolve(NAMES));
-      }
-    } finally {
-      DataStore.deleteQuietly(staging);
-    }
-    return info(id);
-  }
-
-  private static String name(JsonNode v, String label) {
-    if (v == null || !v.isString()) {
-      throw new InvalidInputException("label names: the name of label " + truncate(label, 40) + " must be a string");
-    }
-    String s = v.asString();
-    if (s.isBlank() || s.length() > MAX_NAME) {
-      throw new InvalidInputException("label names: the name of label " + truncate(label, 40) + " must have 1 to "
-          + MAX_NAME + " characters");
-    }
-    return s;
-  }
-
   /** Deletes a dataset's previews (not its label names), so new ones can be stored. */
   public void deletePreviews(String id) throws IOException {
     Dataset d = datasets.require(id);
@@ -279,7 +214,7 @@ public class PreviewsService {
   /** What previews and label names a dataset has. */
   public PreviewsInfo info(String id) throws IOException {
     Dataset d = datasets.require(id);
-    Map<Integer, String> names = labelNames(d);
+    Map<Integer, String> names = labelNames.read(d);
     String kind = kind(d);
     if ("image".equals(kind)) {
       long[] s = imageShape(d);
@@ -312,7 +247,7 @@ public class PreviewsService {
       }
     }
     int[] labels = datasets.labels(d);
-    Map<Integer, String> names = labelNames(d);
+    Map<Integer, String> names = labelNames.read(d);
     String kind = kind(d);
     List<PreviewItems.Item> out = new ArrayList<>(ids.size());
     Integer height = null;
@@ -354,19 +289,6 @@ public class PreviewsService {
     Integer label = labels == null ? null : labels[i];
     String name = label == null || names == null ? null : names.get(label);
     return new PreviewItems.Item(i, label, name, text, pixels);
-  }
-
-  /** The label names of a dataset, or null when none are stored. */
-  public Map<Integer, String> labelNames(Dataset d) throws IOException {
-    Path f = d.dir().resolve(NAMES);
-    if (!Files.isRegularFile(f)) {
-      return null;
-    }
-    Map<Integer, String> out = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> e : json.readTree(Files.readAllBytes(f)).properties()) {
-      out.put(Integer.parseInt(e.getKey()), e.getValue().asString());
-    }
-    return Collections.unmodifiableMap(out);
   }
 
   private static String kind(Dataset d) {
@@ -424,7 +346,7 @@ public class PreviewsService {
     }
   }
 
-  private static void live(Dataset d) {
+  static void live(Dataset d) {
     if (d.deleted()) {
       throw ServiceException.notFound("dataset", d.id());
     }
@@ -440,7 +362,7 @@ public class PreviewsService {
     }
   }
 
-  private static void move(Path staged, Path target) throws IOException {
+  static void move(Path staged, Path target) throws IOException {
     try {
       Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -457,7 +379,7 @@ public class PreviewsService {
     }
   }
 
-  private static String truncate(String s, int max) {
+  static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "…";
   }
 }

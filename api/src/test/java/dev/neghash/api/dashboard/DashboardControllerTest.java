@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The dashboard's plot data against the job's own result files, and its refusals. */
 @WebMvcTest
 @Import({DataStore.class, DatasetService.class, JobService.class, JobEvents.class, JobPlotsService.class,
-    dev.neghash.api.security.SecurityConfig.class, PreviewsService.class, HistoryService.class,
+    dev.neghash.api.security.SecurityConfig.class, PreviewsService.class, dev.neghash.api.dataset.LabelNames.class, HistoryService.class,
     ExactNeighboursService.class, dev.neghash.api.dataset.DatasetSideFiles.class,
     dev.neghash.api.dataset.SnapshotUploads.class})
 class DashboardControllerTest {
