@@ -13,6 +13,8 @@ import dev.neghash.engine.mining.MiningOptions;
 import dev.neghash.engine.mining.Negatives;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.search.SearchOptions;
+import dev.neghash.engine.io.Npy;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * NegHash on Spark ({@code local[2]}) against the engine on one machine, on the first 6,000
@@ -41,6 +44,7 @@ class NegHashSparkTest {
   static NegHash engine;
   static PackedCodes codes;
   static Dataset<Row> table;
+  @TempDir static Path tmp;
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,8 +58,10 @@ class NegHashSparkTest {
     spark.sparkContext().setLogLevel("WARN");
     engine = NegHash.builder().bits(512).seed(42).build();
     codes = engine.encode(data.images(), N, D);
-    table = spark.createDataFrame(SparkTestData.rows(data.images(), data.labels(), N, D, 1, 0), SparkTestData.SCHEMA)
-        .cache();
+    Path parquet = tmp.resolve("fashion.parquet");
+    spark.createDataFrame(SparkTestData.rows(data.images(), data.labels(), N, D, 1, 0), SparkTestData.SCHEMA)
+        .repartition(4).write().parquet(parquet.toString());
+    table = spark.read().parquet(parquet.toString()).cache();
   }
 
   @AfterAll
@@ -185,6 +191,33 @@ class NegHashSparkTest {
           .isEqualTo(Arrays.stream(wantBatches.batches().get(b)).asLongStream().toArray());
     }
     nb.unpersist();
+  }
+
+  @Test
+  void mainReadsNpyAndWritesParquetEqualToTheEngine() throws Exception {
+    int n = 2000;
+    Path x = tmp.resolve("x.npy");
+    Path y = tmp.resolve("y.npy");
+    Npy.writeFloat32(x, Arrays.copyOf(data.images(), n * D), n, D);
+    Npy.writeInt32(y, Arrays.copyOf(data.labels(), n), n, 1);
+    int[] labels = Arrays.copyOf(data.labels(), n);
+    NegHash small = NegHash.builder().bits(256).seed(5).build();
+    Neighbours want = small.search(small.encode(Arrays.copyOf(data.images(), n * D), n, D),
+        SearchOptions.k(16).labels(labels));
+    Path out = tmp.resolve("nb.parquet");
+    Path neg = tmp.resolve("neg.parquet");
+    long anchors = NegHashSparkMain.run(spark, new String[] {"--input", x.toString(), "--npy-labels", y.toString(),
+        "--output", out.toString(), "--k", "16", "--bits", "256", "--seed", "5", "--strategy", "blocked",
+        "--negatives", "3", "--negatives-output", neg.toString()});
+    assertThat(anchors).isEqualTo(n);
+    SparkTestData.assertSame(want, null, spark.read().parquet(out.toString()).collectAsList(), 1, 0);
+    Negatives wantNeg = small.negatives(want, MiningOptions.top(3));
+    Map<Long, Row> gotNeg = SparkTestData.byId(spark.read().parquet(neg.toString()).collectAsList());
+    for (int i = 0; i < n; i += 97) {
+      List<Object> ids = gotNeg.get((long) i).getList(1);
+      assertThat(ids).containsExactly(
+          Arrays.stream(Arrays.copyOfRange(wantNeg.ids(), i * 3, i * 3 + 3)).asLongStream().boxed().toArray());
+    }
   }
 
   @Test
