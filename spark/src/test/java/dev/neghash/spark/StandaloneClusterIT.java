@@ -62,6 +62,7 @@ class StandaloneClusterIT {
     // A Spark home for the workers: jars/ holds Spark and its dependencies (links to the test
     // classpath, not NegHash itself), as a Spark distribution does.
     home = Path.of("target", "spark-home").toAbsolutePath();
+    stopLeftovers();
     deleteTree(home);
     Files.createDirectories(home.resolve("jars"));
     Files.createDirectories(home.resolve("conf"));
@@ -75,6 +76,7 @@ class StandaloneClusterIT {
         }
       }
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterIT::stopDaemons));
     int masterPort = freePort();
     String master = "spark://127.0.0.1:" + masterPort;
     int masterUi = freePort();
@@ -101,6 +103,10 @@ class StandaloneClusterIT {
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+    long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (spark.sparkContext().getExecutorMemoryStatus().size() < 3 && System.nanoTime() < end) {
+      Thread.sleep(250);
+    }
   }
 
   @AfterAll
@@ -110,16 +116,43 @@ class StandaloneClusterIT {
         spark.stop();
       }
     } finally {
-      for (Process p : daemons.reversed()) {
-        List<ProcessHandle> children = p.descendants().toList();
-        p.destroy();
+      stopDaemons();
+    }
+  }
+
+  /** Stops the master and workers this test started, and the executors they launched. */
+  static synchronized void stopDaemons() {
+    for (Process p : daemons.reversed()) {
+      List<ProcessHandle> children = p.descendants().toList();
+      p.destroy();
+      try {
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
           p.destroyForcibly();
         }
-        for (ProcessHandle c : children) {
-          c.destroyForcibly();
-        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
+      for (ProcessHandle c : children) {
+        c.destroyForcibly();
+      }
+    }
+    daemons.clear();
+  }
+
+  /** Daemons a killed earlier run left behind: the pids it recorded, if they still run from this Spark home. */
+  private static void stopLeftovers() throws IOException {
+    Path pids = home.resolveSibling("spark-home.pids");
+    if (Files.exists(pids)) {
+      for (String line : Files.readAllLines(pids)) {
+        ProcessHandle.of(Long.parseLong(line.trim())).ifPresent(h -> {
+          if (h.info().arguments().map(a -> String.join(" ", a).contains(home.toString())).orElse(false)) {
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+          }
+        });
+      }
+      Files.delete(pids);
     }
   }
 
@@ -162,7 +195,10 @@ class StandaloneClusterIT {
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.redirectErrorStream(true);
     pb.redirectOutput(home.resolve(name + ".log").toFile());
-    return pb.start();
+    Process p = pb.start();
+    Files.writeString(home.resolveSibling("spark-home.pids"), p.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    return p;
   }
 
   private static void awaitWorkers(int masterUi, int workers, Duration limit) throws Exception {
