@@ -28,7 +28,9 @@ import java.util.Objects;
  * kept until {@link Session#finish()}: in memory up to {@link Options#memoryBudgetBytes()}, then in
  * a temporary file that is deleted on finish or close. Without centring nothing is kept but the
  * codes. Results are identical for any thread count and chunking: rows are projected
- * independently and the per-bit sums are added in row order.
+ * independently and the per-bit sums are exact ({@link BitSums}), so a distributed encoding that
+ * projects rows with {@link #project}, merges partial {@link BitSums} and binarises with {@link
+ * #binarize} gives the same codes.
  */
 public final class Encoder {
 
@@ -151,6 +153,35 @@ public final class Encoder {
     }
   }
 
+  /**
+   * Normalises (when the options say so) and projects {@code n} rows ({@code n x dims}, row-major,
+   * finite values; not modified): {@code n x bits} floats, each row exactly as a whole-snapshot
+   * encoding computes it.
+   */
+  public float[] project(float[] rows, int n) {
+    float[] x = Arrays.copyOf(rows, n * dims);
+    if (options.normalize()) {
+      normalizeRows(x, n, dims);
+    }
+    float[] z = new float[n * options.bits()];
+    kernels.project(x, n, dims, projection.transposed(), options.bits(), z);
+    return z;
+  }
+
+  /**
+   * Binarises {@code n} projected rows ({@link #project}) on a given per-bit centre (zeros for
+   * uncentred codes): {@code n * bits / 64} words in the layout of {@link PackedCodes}.
+   */
+  public long[] binarize(float[] z, int n, float[] mean) {
+    int bits = options.bits();
+    if (mean.length != bits || (long) n * bits > z.length) {
+      throw new IllegalArgumentException("mean must have " + bits + " values and z " + n + " rows");
+    }
+    long[] codes = new long[n * (bits / 64)];
+    kernels.binarize(z, n, bits, mean, codes, 0);
+    return codes;
+  }
+
   /** Starts streaming encoding of one snapshot. */
   public Session begin(Progress progress) {
     return new Session(progress);
@@ -160,7 +191,7 @@ public final class Encoder {
   public final class Session implements AutoCloseable {
     private final Progress progress;
     private final int bits = options.bits();
-    private final double[] sums = new double[bits];
+    private final BitSums sums = new BitSums(bits);
     private final List<float[]> memory = new ArrayList<>();
     private final List<Integer> chunkRows = new ArrayList<>();
     private long memoryBytes;
@@ -228,12 +259,7 @@ public final class Encoder {
         float[] z = out[t];
         int m = z.length / bits;
         if (options.center()) {
-          for (int r = 0; r < m; r++) {
-            int o = r * bits;
-            for (int j = 0; j < bits; j++) {
-              sums[j] += z[o + j];
-            }
-          }
+          sums.add(z, m);
           keep(z, m);
         } else {
           long[] codes = new long[m * (bits / 64)];
@@ -294,9 +320,7 @@ public final class Encoder {
             off += c.length;
           }
         } else {
-          for (int j = 0; j < bits; j++) {
-            mean[j] = n == 0 ? 0f : (float) (sums[j] / n);
-          }
+          System.arraycopy(sums.mean(), 0, mean, 0, bits);
           binarizeKept(codes, mean);
         }
       } finally {
