@@ -271,6 +271,15 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     return running;
   }
 
+  /**
+   * Not stopped when a context is only paused (as the test framework pauses cached contexts):
+   * stopping fails queued jobs and ends the executor for good.
+   */
+  @Override
+  public boolean isPauseable() {
+    return false;
+  }
+
   /** Stops before the web server does, so clients can still watch jobs finish. */
   @Override
   public int getPhase() {
