@@ -175,7 +175,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     }
   }
 
-  private JobParams resolve(Dataset d, JobRequest r) {
+  private JobParams resolve(Dataset d, JobRequest r) throws IOException {
     SnapshotManifest s = datasets.snapshot(d, r.snapshotId() == null ? "latest" : r.snapshotId());
     String mode = r.mode() == null ? "all" : r.mode();
     boolean queries = mode.equals("queries");
@@ -215,6 +215,9 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       if (r.batchSize() > n) {
         throw new InvalidInputException("batchSize (" + r.batchSize() + ") exceeds the number of items (" + n + ")");
       }
+      BatchJobs.checkFeasible(r, datasets.labels(d), n);
+    } else if (r.itemsPerLabel() != null || r.randomShare() != null) {
+      throw new InvalidInputException("itemsPerLabel and randomShare shape batches: set batchSize too");
     }
     if (r.qualitySample() != null) {
       if (!s.floatsKept()) {
@@ -226,7 +229,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
     }
     return new JobParams(s.id(), k, r.strategy() == null ? "top" : r.strategy(), negatives, rankMin, rankMax,
         r.maxCosine(), hard, r.batchSize(), r.batchNeighbours(), r.seed() == null ? 42 : r.seed(), mode,
-        r.qualitySample());
+        r.qualitySample(), r.itemsPerLabel(), r.randomShare());
   }
 
   /** The job with this id. @throws ApiException 404 */

@@ -21,8 +21,11 @@ import java.util.random.RandomGeneratorFactory;
  *       label while the batch has fewer than its mined labels. Members therefore sit close to
  *       members of other labels: the labels an anchor is confused with, and the items that confuse
  *       them.
- *   <li>When the expansion runs dry before the mined labels are reached, the next anchor of the
- *       seeded order opens a group and the expansion goes on.
+ *   <li>When the expansion runs dry before the mined labels are reached, the label the batch is
+ *       most confused with opens the next group: the first unused item, by rank, in the members'
+ *       whole top-k lists whose label is not in the batch yet (of the first two such labels, the one
+ *       with more unused items; the next anchor of the seeded order when there is none); the
+ *       expansion goes on from it.
  *   <li>A group still short of K items is filled with its opener's hard positives: the unused items
  *       of its label farthest from it in Hamming distance (among a seeded sample of at most {@value
  *       #HARD_POSITIVE_SAMPLE} of them; random items of the label when no codes are given).
@@ -142,7 +145,7 @@ public final class ClassBatchBuilder {
         // Mined labels: anchors and the neighbours they pull in.
         while (groups < minedLabels) {
           if (expanded == joined) {
-            int a = nextAnchor();
+            int a = groups == 0 ? nextAnchor() : confusedOpener(batchOrder, joined);
             groupLabel[groups] = label[a];
             slotOf[label[a]] = groups;
             groupFill[groups] = 0;
@@ -220,6 +223,34 @@ public final class ClassBatchBuilder {
         pool[j] = t;
       }
       return want;
+    }
+
+    /**
+     * An item of the label the batch is most confused with: the first unused item, by rank and then
+     * by joining order, in the members' whole top-k lists whose label can open a group and is not in
+     * the batch; the next anchor of the seeded order when there is none.
+     */
+    int confusedOpener(int[] batchOrder, int joined) {
+      int best = -1;
+      for (int r = 0; r < nb.k(); r++) {
+        for (int i = 0; i < joined; i++) {
+          int m = batchOrder[i];
+          if (r >= nb.count(m)) {
+            continue;
+          }
+          int c = nb.id(m, r);
+          int l = label[c];
+          if (!used[c] && slotOf[l] < 0 && unused[l] >= k) {
+            if (best < 0) {
+              best = c;
+            } else if (l != label[best]) {
+              // Of the two most confused labels, the one with more unused items: labels run out together.
+              return unused[l] > unused[label[best]] ? c : best;
+            }
+          }
+        }
+      }
+      return best >= 0 ? best : nextAnchor();
     }
 
     /**
