@@ -47,6 +47,10 @@ final class BatchesCommand implements Callable<Integer> {
       description = "Share of each P x K batch's labels chosen at random instead of mined, 0 to 1 (default: 0).")
   double randomShare;
 
+  @Option(names = "--exact",
+      description = "Build from exact cosine neighbours instead of LSH (P x K groups then top up with random items).")
+  boolean exact;
+
   @Option(names = "--no-hardness", description = "Skip the hardness report (it loads the embeddings into memory).")
   boolean noHardness;
 
@@ -77,8 +81,8 @@ final class BatchesCommand implements Callable<Integer> {
     } catch (InvalidInputException e) {
       throw new InvalidInputException(e.getMessage().replace("itemsPerLabel", "--items-per-label"));
     }
-    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, false);
-    Batches b = r.neghash().batches(r.neighbours(), r.labels(), r.encoded().codes(), bo);
+    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, exact);
+    Batches b = r.neghash().batches(r.neighbours(), r.labels(), r.encoded() == null ? null : r.encoded().codes(), bo);
     String hardness = "";
     if (!noHardness && r.n() * r.d() <= HARDNESS_MAX_FLOATS) {
       int[] shape = new int[2];
@@ -106,7 +110,7 @@ final class BatchesCommand implements Callable<Integer> {
         w.append("]}\n");
       });
     }
-    Pipeline.summary(spec.commandLine().getOut(), r, common, k, false);
+    Pipeline.summary(spec.commandLine().getOut(), r, common, k, exact);
     spec.commandLine().getOut().println(String.format(Locale.ROOT,
         "batches: %d of %d, %d items left out%s -> %s", b.batches().size(), batchSize, b.leftOut(), hardness,
         o.written()));

@@ -18,11 +18,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import tools.jackson.databind.JsonNode;
 
-/** Jobs with P x K batches: results as the engine builds them, their hardness, refused batch sizes. */
+/**
+ * Jobs with P x K batches: results as the engine builds them, their hardness, refused batch sizes.
+ * Runs in a Spring context of its own: the test framework stops a cached context while another is in
+ * use, and a stopped job service accepts no more jobs, so sharing the other job tests' context
+ * would make their outcome depend on the order the classes run in.
+ */
 @WebMvcTest
+@TestPropertySource(properties = "neghash.jobs.concurrency=2")
 class BatchJobApiTest extends ApiTestSupport {
 
   private static final int N = 600;

@@ -115,6 +115,19 @@ class BatchesCommandTest {
   }
 
   @Test
+  void exactBuildsFromCosineNeighbours() throws Exception {
+    Run r = run("batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "32",
+        "--batch-size", "16", "--items-per-label", "4", "--exact", "--out", dir.resolve("ex").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    long[] shape = new long[2];
+    int[] b = readInts(dir.resolve("ex.batches.npy"), shape);
+    assertThat(shape[0]).isGreaterThanOrEqualTo(40);
+    assertThat(b).doesNotHaveDuplicates();
+    double[] h = hardness(r.out());
+    assertThat(h[0]).isGreaterThan(h[1]);
+  }
+
+  @Test
   void noHardnessSkipsTheReport() {
     Run r = run("batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "32",
         "--batch-size", "8", "--no-hardness", "--bits", "64", "--out", dir.resolve("s").toString());
