@@ -34,6 +34,8 @@ JOB_FIELDS = {
     "seed": "seed",
     "mode": "mode",
     "quality_sample": "qualitySample",
+    "items_per_label": "itemsPerLabel",
+    "random_share": "randomShare",
 }
 
 
@@ -226,6 +228,8 @@ class Client:
         seed: int | None = None,
         mode: str | None = None,
         quality_sample: int | None = None,
+        items_per_label: int | None = None,
+        random_share: float | None = None,
     ) -> Job:
         """Launches a mining job; every parameter is optional and defaults as on the service.
 
@@ -243,6 +247,15 @@ class Client:
             mode: ``all`` or ``queries`` (query items against reference items; needs a split).
             quality_sample: anchors sampled for overlap@k against exact cosine (needs a snapshot
                 uploaded with ``keep_floats=True``).
+            items_per_label: K of P x K batches for class-labelled data: batch_size // K labels
+                with K items each (default: no label twice in a batch; needs labels).
+            random_share: share of each P x K batch's labels chosen at random instead of mined,
+                0 (fully mined, the default) to 1 (random P x K batches).
+
+        A batch size the dataset's labels cannot fill is refused (400) with the reason. With a
+        snapshot uploaded with ``keep_floats=True``, the result's ``batchHardness`` tells how hard
+        the batches are: the mean over items of the highest cosine to another label's item in the
+        batch (``mined``), and the same for random batches of the same shape (``random``).
 
         A full queue (429) is retried after its ``Retry-After``.
         """
@@ -250,7 +263,8 @@ class Client:
                            rank_min=rank_min, rank_max=rank_max, max_cosine=max_cosine,
                            hard_positives=hard_positives, batch_size=batch_size,
                            batch_neighbours=batch_neighbours, seed=seed, mode=mode,
-                           quality_sample=quality_sample)
+                           quality_sample=quality_sample, items_per_label=items_per_label,
+                           random_share=random_share)
         info = self.transport.request_json("POST", f"/datasets/{_seg(dataset_id)}/jobs", json_body=body)
         return Job(self, info)
 

@@ -69,6 +69,7 @@ class JobFailedError(RuntimeError):
 class NoBatchesError(RuntimeError):
     """A mining job built no batches for the next epoch.
 
-    With labels, a batch never holds the same label twice, so the batch size can be at most the
-    number of distinct labels (and in practice well below it).
+    A batch size the labels cannot fill at all (fewer distinct labels than the batch size for
+    batches without repeated labels, too few labels with K items for P x K batches) is refused when
+    the job is launched, as a :class:`NegHashError`; this error is for a job that still built none.
     """

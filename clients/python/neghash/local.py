@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -59,6 +60,40 @@ def _not_found(what: str, ident: str) -> NegHashError:
 
 def _new_id(prefix: str) -> str:
     return prefix + secrets.token_hex(8)
+
+
+_HARDNESS = re.compile(r"hardness ([0-9.]+|NaN) \(random batches ([0-9.]+|NaN)\)")
+
+
+def check_batches(batch_size: int, items_per_label: int | None, random_share: float | None,
+                  labels: np.ndarray | None, n: int) -> None:
+    """Refuses batch settings the labels cannot meet, with the service's reasons."""
+    k = int(items_per_label or 0)
+    if k and batch_size % k != 0:
+        raise _invalid(f"batch size {batch_size} is not a multiple of itemsPerLabel {k} "
+                       f"(P x K batches hold P labels with K items each)")
+    if k and k > batch_size:
+        raise _invalid(f"itemsPerLabel must be 0 (no label twice in a batch) or between 2 and the batch size "
+                       f"({batch_size}), got {k}")
+    if not k and random_share:
+        raise _invalid("randomShare needs itemsPerLabel (it applies to P x K batches)")
+    if not k:
+        if labels is None:
+            return
+        distinct = len(np.unique(labels))
+        if distinct < batch_size:
+            raise _invalid(f"batch size {batch_size} needs at least {batch_size} distinct labels for batches "
+                           f"without repeated labels; the labels have {distinct} — use itemsPerLabel (P x K batches)")
+        return
+    if labels is None:
+        raise _invalid("itemsPerLabel (P x K batches) needs labels")
+    p = batch_size // k
+    _, counts = np.unique(labels, return_counts=True)
+    eligible = int(np.count_nonzero(counts >= k))
+    if eligible < p:
+        hint = f" — use a batch size of at most {eligible * k} or more items per label" if eligible else ""
+        raise _invalid(f"batch size {batch_size} with itemsPerLabel {k} needs {p} labels with at least {k} items "
+                       f"each; the labels have {eligible} such (of {len(counts)} distinct){hint}")
 
 
 def find_command() -> list[str]:
@@ -428,6 +463,8 @@ class LocalClient:
         seed: int | None = None,
         mode: str | None = None,
         quality_sample: int | None = None,
+        items_per_label: int | None = None,
+        random_share: float | None = None,
     ) -> Job:
         """Launches a mining job: the same parameters and defaults as :meth:`neghash.Client.launch_job`."""
         with self._lock:
@@ -447,6 +484,8 @@ class LocalClient:
                                            ("rankMin", rank_min, 0, None), ("rankMax", rank_max, 1, None),
                                            ("batchSize", batch_size, 2, 1 << 20),
                                            ("batchNeighbours", batch_neighbours, 0, 1 << 20),
+                                           ("itemsPerLabel", items_per_label, 2, 1 << 20),
+                                           ("randomShare", random_share, 0.0, 1.0),
                                            ("maxCosine", max_cosine, -1.0, 1.0)):
                 if value is not None and (value < low or (high is not None and value > high)):
                     bound = f"between {low} and {high}" if high is not None else f"at least {low}"
@@ -466,6 +505,11 @@ class LocalClient:
                 raise _problem(400, "invalid-request", "hardPositives needs the dataset's labels (PUT .../labels)")
             if batch_size is not None and int(batch_size) > n:
                 raise _invalid(f"batchSize ({batch_size}) exceeds the number of items ({n})")
+            if batch_size is not None:
+                labels = np.load(self._ds_dir(dataset_id) / "labels.npy") if view["labels"] else None
+                check_batches(int(batch_size), items_per_label, random_share, labels, n)
+            elif items_per_label is not None or random_share is not None:
+                raise _invalid("itemsPerLabel and randomShare shape batches: set batchSize too")
             seed = 42 if seed is None else int(seed)
             strategy = strategy or "top"
             if seed != view["seed"] and (strategy == "random" or batch_size is not None):
@@ -476,7 +520,8 @@ class LocalClient:
             params = {"snapshotId": snap["id"], "k": k, "strategy": strategy, "negatives": negatives,
                       "rankMin": rank_min, "rankMax": rank_max, "maxCosine": max_cosine,
                       "hardPositives": bool(hard_positives), "batchSize": batch_size,
-                      "batchNeighbours": batch_neighbours, "seed": seed, "mode": "all", "qualitySample": None}
+                      "batchNeighbours": batch_neighbours, "seed": seed, "mode": "all", "qualitySample": None,
+                      "itemsPerLabel": items_per_label, "randomShare": random_share}
             job = {"id": ident, "datasetId": dataset_id, "snapshotId": snap["id"], "state": "QUEUED",
                    "phase": "queued", "progress": 0.0, "itemsPerSecond": None, "etaSeconds": None,
                    "cancelRequested": False, "params": params, "createdAt": _now(), "startedAt": None,
@@ -520,7 +565,15 @@ class LocalClient:
                               "--out", str(out / "run")]
                 if p["batchNeighbours"] is not None:
                     batch_args += ["--neighbours", str(p["batchNeighbours"])]
-                self._exec(job_id, batch_args)
+                if p.get("itemsPerLabel") is not None:
+                    batch_args += ["--items-per-label", str(p["itemsPerLabel"])]
+                if p.get("randomShare") is not None:
+                    batch_args += ["--random-share", repr(float(p["randomShare"]))]
+                summary = self._exec(job_id, batch_args)
+                found = _HARDNESS.search(summary)
+                if found:
+                    (out / "run.hardness.json").write_text(json.dumps(
+                        {"mined": float(found.group(1)), "random": float(found.group(2))}))
             self._phase(job_id, "writing", 0.95)
             result = self._collect(job, view, out, time.monotonic() - t0)
         except _Cancelled:
@@ -544,7 +597,7 @@ class LocalClient:
                        error=error, result=result, finishedAt=_now())
             self._save_job(job)
 
-    def _exec(self, job_id: str, args: list[str]) -> None:
+    def _exec(self, job_id: str, args: list[str]) -> str:
         with self._lock:
             if self._jobs[job_id]["cancelRequested"]:
                 raise _Cancelled()
@@ -552,7 +605,7 @@ class LocalClient:
                                     text=True)
             self._procs[job_id] = proc
         try:
-            _, err = proc.communicate()
+            stdout, err = proc.communicate()
         finally:
             with self._lock:
                 self._procs.pop(job_id, None)
@@ -560,6 +613,7 @@ class LocalClient:
             raise _Cancelled()
         if proc.returncode != 0:
             raise RuntimeError(_error_line(err) or f"neghash {args[0]} exited with code {proc.returncode}")
+        return stdout or ""
 
     def _collect(self, job: dict[str, Any], view: dict[str, Any], out: Path, seconds: float) -> dict[str, Any]:
         p = job["params"]
@@ -585,17 +639,23 @@ class LocalClient:
         if p["hardPositives"]:
             np.save(out / "hard_positives.npy", hard)
         (out / "run.negatives.jsonl").unlink()
-        batches = left_out = None
+        batches = left_out = hardness = None
+        if (out / "run.hardness.json").exists():
+            hardness = json.loads((out / "run.hardness.json").read_text())
+            (out / "run.hardness.json").unlink()
         if p["batchSize"] is not None:
             b = np.load(out / "run.batches.npy").astype(np.int32, copy=False).reshape(-1, p["batchSize"])
             np.save(out / "batches.npy", b)
             (out / "run.batches.npy").unlink()
             batches, left_out = int(b.shape[0]), int(n - b.size)
+            if hardness is not None:
+                hardness["items"] = int(b.size) if np.isfinite(hardness["mined"]) else 0
         return {"anchors": n, "candidates": n, "negativesPerAnchor": count,
                 "shortAnchors": int(np.count_nonzero(neg[:, -1] < 0)) if count else 0,
                 "labelsUsed": bool(view["labels"]), "positivePairsUsed": False,
                 "hardPositives": bool(p["hardPositives"]), "batches": batches, "batchLeftOut": left_out,
-                "quality": None, "searchSeconds": None, "totalSeconds": seconds, "anchorsPerSecond": None}
+                "quality": None, "searchSeconds": None, "totalSeconds": seconds, "anchorsPerSecond": None,
+                "batchHardness": hardness}
 
     def job(self, job_id: str) -> Job:
         """A handle on an existing job."""

@@ -120,8 +120,15 @@ class HardNegativeBatchSampler(Sampler):
     The first epoch (before any embeddings exist) is a seeded random permutation cut into batches.
     At the end of an epoch, :meth:`refresh` uploads the epoch's embeddings as a snapshot, runs a
     mining job that builds the next epoch's batches (each item at most once; with labels, no label
-    twice in a batch) and swaps them in. Use it as ``DataLoader(dataset, batch_sampler=sampler)``;
-    ``len(sampler)`` is the number of batches of the current epoch.
+    twice in a batch, or with ``items_per_label`` P x K batches for class-labelled data) and swaps
+    them in. Use it as ``DataLoader(dataset, batch_sampler=sampler)``; ``len(sampler)`` is the
+    number of batches of the current epoch.
+
+    How hard the mined batches are is controlled by ``batch_neighbours`` (fewer: closer to random),
+    ``random_share`` (the share of each P x K batch's labels chosen at random) and
+    ``mine_from_epoch`` (epochs before it keep random batches). With ``keep_floats=True`` the
+    snapshots keep their floats and each job's ``result["batchHardness"]`` compares the mined
+    batches with random ones of the same shape.
 
     Args:
         client: a :class:`neghash.Client` or a :class:`neghash.local.LocalClient`.
@@ -130,7 +137,13 @@ class HardNegativeBatchSampler(Sampler):
         num_items: N; default the dataset's, once labels or a snapshot fixed it.
         k: neighbour list length of each mining job (default min(128, N - 1)).
         batch_neighbours: neighbours each batch anchor pulls in (default batch_size // 2).
-        seed: seed of the first epoch's permutation.
+        items_per_label: K of P x K batches (batch_size // K labels with K items each); the
+            dataset needs labels. Default: no label twice in a batch.
+        random_share: share of each P x K batch's labels chosen at random, 0 to 1 (default 0).
+        mine_from_epoch: the first epoch whose batches are mined (default 1: all but the first);
+            :meth:`refresh` before it draws a new random permutation and runs no job.
+        keep_floats: upload snapshots with their floats so that jobs report batch hardness.
+        seed: seed of the random epochs' permutations.
         drop_last: leave the first epoch's incomplete last batch out (as mined epochs do).
         job_options: further job parameters (``seed``, ``negatives``, ``hard_positives``, ...).
         keep_snapshots: keep every epoch's snapshot and job; by default those of the epoch before
@@ -141,7 +154,9 @@ class HardNegativeBatchSampler(Sampler):
 
     def __init__(self, client: Any, dataset: Dataset | str, batch_size: int, *,
                  num_items: int | None = None, k: int | None = None,
-                 batch_neighbours: int | None = None, seed: int = 0, drop_last: bool = True,
+                 batch_neighbours: int | None = None, items_per_label: int | None = None,
+                 random_share: float | None = None, mine_from_epoch: int = 1, keep_floats: bool = False,
+                 seed: int = 0, drop_last: bool = True,
                  job_options: dict[str, Any] | None = None, keep_snapshots: bool = False,
                  progress: bool = False, timeout: float | None = None) -> None:
         super().__init__(None)
@@ -157,8 +172,21 @@ class HardNegativeBatchSampler(Sampler):
         self.batch_size = int(batch_size)
         self.k = k
         self.batch_neighbours = batch_neighbours
+        if items_per_label is not None and (items_per_label < 2 or self.batch_size % items_per_label != 0):
+            raise ValueError(f"items_per_label must be at least 2 and divide batch_size ({self.batch_size}), "
+                             f"got {items_per_label}")
+        if random_share is not None and not 0 <= random_share <= 1:
+            raise ValueError(f"random_share must be between 0 and 1, got {random_share}")
+        if mine_from_epoch < 1:
+            raise ValueError(f"mine_from_epoch must be at least 1, got {mine_from_epoch}")
+        self.items_per_label = items_per_label
+        self.random_share = random_share
+        self.mine_from_epoch = int(mine_from_epoch)
+        self.keep_floats = bool(keep_floats)
+        self.drop_last = drop_last
+        self._rng = np.random.default_rng(seed)
         self.job_options = dict(job_options or {})
-        for reserved in ("batch_size", "batch_neighbours", "k", "snapshot_id"):
+        for reserved in ("batch_size", "batch_neighbours", "k", "snapshot_id", "items_per_label", "random_share"):
             if reserved in self.job_options:
                 raise ValueError(f"pass {reserved} as the sampler's own argument, not in job_options")
         self.keep_snapshots = keep_snapshots
@@ -167,13 +195,15 @@ class HardNegativeBatchSampler(Sampler):
         self.epoch = 0
         self.job: Job | None = None
         self.snapshot: dict[str, Any] | None = None
-        rng = np.random.default_rng(seed)
-        order = rng.permutation(self.num_items).astype(np.int64)
+        self._batches: list[np.ndarray] = self._random_batches()
+
+    def _random_batches(self) -> list[np.ndarray]:
+        order = self._rng.permutation(self.num_items).astype(np.int64)
         full = self.num_items // self.batch_size
         rows = [order[i * self.batch_size:(i + 1) * self.batch_size] for i in range(full)]
-        if not drop_last and full * self.batch_size < self.num_items:
+        if not self.drop_last and full * self.batch_size < self.num_items:
             rows.append(order[full * self.batch_size:])
-        self._batches: list[np.ndarray] = rows
+        return rows
 
     def __iter__(self) -> Iterator[list[int]]:
         for row in list(self._batches):
@@ -187,19 +217,25 @@ class HardNegativeBatchSampler(Sampler):
         """The current epoch's batches (item ids)."""
         return list(self._batches)
 
-    def refresh(self, embeddings: Any) -> Job:
+    def refresh(self, embeddings: Any) -> Job | None:
         """Mines the next epoch's batches from this epoch's embeddings ((N, d) array or tensor).
 
-        Returns the finished mining job (its negatives and distances are there too). Raises
+        Returns the finished mining job (its negatives and distances are there too), or None when
+        the next epoch comes before ``mine_from_epoch`` and gets random batches instead. Raises
         :class:`~neghash.NoBatchesError` when the job built no batch, and the client's errors
         when the upload or the job is refused or fails; the current batches stay in place then.
         """
         array = to_numpy(embeddings)
         if array.ndim != 2 or array.shape[0] != self.num_items:
             raise ValueError(f"expected embeddings of shape ({self.num_items}, d), got {array.shape}")
-        snapshot = self.client.upload_snapshot(self.dataset_id, array)
+        if self.epoch + 1 < self.mine_from_epoch:
+            self._batches = self._random_batches()
+            self.epoch += 1
+            return None
+        snapshot = self.client.upload_snapshot(self.dataset_id, array, keep_floats=self.keep_floats)
         job = self.client.launch_job(self.dataset_id, snapshot_id=snapshot["id"], k=self.k,
                                      batch_size=self.batch_size, batch_neighbours=self.batch_neighbours,
+                                     items_per_label=self.items_per_label, random_share=self.random_share,
                                      **self.job_options)
         job.wait(progress=self.progress, timeout=self.timeout)
         batches = job.batches()
@@ -207,8 +243,7 @@ class HardNegativeBatchSampler(Sampler):
             left = (job.result or {}).get("batchLeftOut")
             raise NoBatchesError(
                 f"mining job {job.id} built no batch of {self.batch_size} items from {self.num_items} items "
-                f"({left} left out): a batch never holds the same label twice, so use a batch size well "
-                f"below the number of distinct labels")
+                f"({left} left out): use a batch size the labels can fill")
         previous_job, previous_snapshot = self.job, self.snapshot
         self._batches = [row.astype(np.int64) for row in batches]
         self.job, self.snapshot = job, snapshot

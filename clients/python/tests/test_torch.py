@@ -130,7 +130,7 @@ def test_sampler_refuses_when_no_batch_can_be_built(service, train_set):
     sampler = HardNegativeBatchSampler(client, ds, BATCH, k=16)
     before = list(sampler)
     emb = np.random.default_rng(0).standard_normal((N, D_OUT)).astype(np.float32)
-    with pytest.raises(neghash.NoBatchesError, match="no batch"):
+    with pytest.raises(neghash.NegHashError, match="needs at least 16 distinct labels"):
         sampler.refresh(emb)
     assert list(sampler) == before  # the current epoch's batches stay
     with pytest.raises(ValueError, match="shape"):

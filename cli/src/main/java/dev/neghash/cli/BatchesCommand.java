@@ -3,6 +3,7 @@ package dev.neghash.cli;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.Defaults;
 import dev.neghash.engine.io.JsonResults;
+import dev.neghash.engine.mining.BatchHardness;
 import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
 import java.nio.file.Path;
@@ -18,8 +19,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Batches for the next epoch, Sample4Geo style: seeded anchor order, each anchor pulls half its",
       "nearest neighbours and half random ones from its top-k; every item at most once, no label twice",
-      "in a batch. Writes PREFIX.batches.npy (int32, batches x batch-size) or PREFIX.batches.json."})
+      "in a batch. With --items-per-label K: P x K batches for class-labelled data (P = batch-size / K",
+      "labels, K items each, side by side), labels and items chosen by the same neighbour lists.",
+      "Writes PREFIX.batches.npy (int32, batches x batch-size) or PREFIX.batches.json, and reports how",
+      "hard the batches are: the mean over items of the highest cosine to another label's item in the",
+      "batch, for these batches and for random batches of the same shape."})
 final class BatchesCommand implements Callable<Integer> {
+
+  /** Largest embeddings (N x d floats) the hardness report loads into memory. */
+  static final long HARDNESS_MAX_FLOATS = 1L << 28;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -31,6 +39,21 @@ final class BatchesCommand implements Callable<Integer> {
 
   @Option(names = "--neighbours", description = "Neighbours each anchor pulls in (default: batch-size / 2).")
   Integer neighbours;
+
+  @Option(names = "--items-per-label", defaultValue = "0",
+      description = "K items per label: P x K batches for class-labelled data (default: 0, no label twice in a batch).")
+  int itemsPerLabel;
+
+  @Option(names = "--random-share", defaultValue = "0",
+      description = "Share of each P x K batch's labels chosen at random instead of mined, 0 to 1 (default: 0).")
+  double randomShare;
+
+  @Option(names = "--exact",
+      description = "Build from exact cosine neighbours instead of LSH (P x K groups then top up with random items).")
+  boolean exact;
+
+  @Option(names = "--no-hardness", description = "Skip the hardness report (it loads the embeddings into memory).")
+  boolean noHardness;
 
   @Option(names = "--format", defaultValue = "npy", description = "npy or json (default: ${DEFAULT-VALUE}).")
   String format;
@@ -47,21 +70,39 @@ final class BatchesCommand implements Callable<Integer> {
     BatchOptions bo;
     try {
       bo = new BatchOptions(batchSize, neighbours != null ? neighbours : Defaults.batchNeighbours(batchSize), common.seed,
-          Defaults.BATCH_PASSES);
+          Defaults.BATCH_PASSES, itemsPerLabel, randomShare);
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(e.getMessage());
+      throw new InvalidInputException(e.getMessage().replace("itemsPerLabel", "--items-per-label")
+          .replace("randomShare", "--random-share"));
     }
-    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, false);
-    Batches b = r.neghash().batches(r.neighbours(), r.labels(), bo);
+    // Refuse a batch size the labels cannot meet before encoding anything.
+    long n = Inputs.shape(in.embeddings)[0];
+    try {
+      bo.checkFeasible(Inputs.labels(in.labels, n), (int) Math.min(n, Integer.MAX_VALUE));
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(e.getMessage().replace("itemsPerLabel", "--items-per-label"));
+    }
+    Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, common, k, exact);
+    Batches b = r.neghash().batches(r.neighbours(), r.labels(), r.encoded() == null ? null : r.encoded().codes(), bo);
+    String hardness = "";
+    if (!noHardness && r.n() * r.d() <= HARDNESS_MAX_FLOATS) {
+      int[] shape = new int[2];
+      float[] x = Inputs.load(in.embeddings, shape);
+      BatchHardness h = r.neghash().batchHardness(b, r.labels(), x, shape[1], common.seed);
+      hardness = String.format(Locale.ROOT, ", hardness %.4f (random batches %.4f)", h.mined(), h.random());
+    } else if (!noHardness) {
+      hardness = ", hardness not measured (embeddings over " + HARDNESS_MAX_FLOATS + " floats)";
+    }
     Outputs o = new Outputs(in.out);
     if (format.equals("npy")) {
       o.int32(".batches.npy", b.flat(), b.batches().size(), batchSize);
     } else {
       o.text(".batches.json", w -> JsonResults.batches(w, batchSize, b.leftOut(), b.batches().iterator()));
     }
-    Pipeline.summary(spec.commandLine().getOut(), r, common, k, false);
+    Pipeline.summary(spec.commandLine().getOut(), r, common, k, exact);
     spec.commandLine().getOut().println(String.format(Locale.ROOT,
-        "batches: %d of %d, %d items left out -> %s", b.batches().size(), batchSize, b.leftOut(), o.written()));
+        "batches: %d of %d, %d items left out%s -> %s", b.batches().size(), batchSize, b.leftOut(), hardness,
+        o.written()));
     return 0;
   }
 }

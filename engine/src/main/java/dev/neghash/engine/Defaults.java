@@ -36,8 +36,12 @@ public final class Defaults {
   /** Projections an encoding keeps in memory before spilling to a temporary file: 512 MiB. */
   public static final long ENCODER_MEMORY_BYTES = 512L << 20;
 
-  /** Passes of the batch walk over anchors deferred because their label was in the batch. */
-  public static final int BATCH_PASSES = 8;
+  /**
+   * Most passes of the batch walk over anchors deferred because their label was in the batch. A
+   * bound only: the walk ends at the first pass that places nothing, which on balanced labels is
+   * when every item that can be packed is.
+   */
+  public static final int BATCH_PASSES = 1024;
 
   private Defaults() {}
 

@@ -6,8 +6,10 @@ import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.mining.BatchBuilder;
+import dev.neghash.engine.mining.BatchHardness;
 import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
+import dev.neghash.engine.mining.ClassBatchBuilder;
 import dev.neghash.engine.mining.HardPositives;
 import dev.neghash.engine.mining.MiningOptions;
 import dev.neghash.engine.mining.NegativeMiner;
@@ -153,9 +155,38 @@ public final class NegHash {
     return new HardPositives(ids, hp.hamming());
   }
 
-  /** The next epoch's batches from neighbour lists over all items (labels per item, or null). */
+  /**
+   * The next epoch's batches from neighbour lists over all items (labels per item, or null): no
+   * label twice in a batch, or P x K batches when {@code options} set itemsPerLabel (groups are
+   * then topped up with random items of their label instead of hard positives).
+   *
+   * @throws InvalidInputException when the labels cannot fill one batch, naming why
+   */
   public Batches batches(Neighbours neighbours, int[] labels, BatchOptions options) {
-    return BatchBuilder.build(neighbours, labels, options);
+    return batches(neighbours, labels, null, options);
+  }
+
+  /**
+   * As {@link #batches(Neighbours, int[], BatchOptions)}, with the items' codes: P x K batches then
+   * top up each group with its opener's hard positives (farthest same-label items by Hamming
+   * distance).
+   *
+   * @param codes codes of the items the neighbour lists index, or null
+   * @throws InvalidInputException when the labels cannot fill one batch, naming why
+   */
+  public Batches batches(Neighbours neighbours, int[] labels, PackedCodes codes, BatchOptions options) {
+    return options.perLabel()
+        ? ClassBatchBuilder.build(neighbours, labels, codes, options)
+        : BatchBuilder.build(neighbours, labels, options);
+  }
+
+  /**
+   * How hard {@code batches} are on {@code rows} ({@code n x d} floats): the mean over batch items
+   * of the highest cosine to another label's item in the same batch, and the same for seeded random
+   * batches of the same shape.
+   */
+  public BatchHardness batchHardness(Batches batches, int[] labels, float[] rows, int d, long seed) {
+    return BatchHardness.measure(batches, labels, rows, d, seed, threads);
   }
 
   /**

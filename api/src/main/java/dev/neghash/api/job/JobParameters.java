@@ -23,7 +23,7 @@ final class JobParameters {
    * @throws ServiceException.Invalid or {@link InvalidInputException} for parameters that do not
    *     fit the data
    */
-  static JobParams resolve(DatasetService datasets, Dataset d, JobRequest r) {
+  static JobParams resolve(DatasetService datasets, Dataset d, JobRequest r) throws java.io.IOException {
     SnapshotManifest s = datasets.snapshot(d, r.snapshotId() == null ? "latest" : r.snapshotId());
     String mode = r.mode() == null ? "all" : r.mode();
     boolean queries = mode.equals("queries");
@@ -63,6 +63,9 @@ final class JobParameters {
       if (r.batchSize() > n) {
         throw new InvalidInputException("batchSize (" + r.batchSize() + ") exceeds the number of items (" + n + ")");
       }
+      BatchJobs.checkFeasible(r, datasets.labels(d), n);
+    } else if (r.itemsPerLabel() != null || r.randomShare() != null) {
+      throw new InvalidInputException("itemsPerLabel and randomShare shape batches: set batchSize too");
     }
     if (r.qualitySample() != null) {
       if (!s.floatsKept()) {
@@ -74,6 +77,6 @@ final class JobParameters {
     }
     return new JobParams(s.id(), k, r.strategy() == null ? "top" : r.strategy(), negatives, rankMin, rankMax,
         r.maxCosine(), hard, r.batchSize(), r.batchNeighbours(), r.seed() == null ? Defaults.SEED : r.seed(), mode,
-        r.qualitySample());
+        r.qualitySample(), r.itemsPerLabel(), r.randomShare());
   }
 }

@@ -24,6 +24,10 @@ import jakarta.validation.constraints.Pattern;
  *     reference items (needs the dataset's split)
  * @param qualitySample evaluate overlap@k against exact cosine on this many sampled anchors
  *     (needs a snapshot uploaded with keepFloats=true)
+ * @param itemsPerLabel K of P x K batches for class-labelled data: batchSize / K labels with K
+ *     items each (default: none, no label twice in a batch; needs labels)
+ * @param randomShare share of each P x K batch's labels chosen at random instead of mined, 0 to 1
+ *     (default 0; needs itemsPerLabel)
  */
 public record JobRequest(
     String snapshotId,
@@ -38,4 +42,6 @@ public record JobRequest(
     @Min(0) @Max(1 << 20) Integer batchNeighbours,
     Long seed,
     @Pattern(regexp = "all|queries", message = "must be all or queries") String mode,
-    @Min(1) @Max(1 << 20) Integer qualitySample) {}
+    @Min(1) @Max(1 << 20) Integer qualitySample,
+    @Min(2) @Max(1 << 20) Integer itemsPerLabel,
+    @DecimalMin("0.0") @DecimalMax("1.0") Double randomShare) {}

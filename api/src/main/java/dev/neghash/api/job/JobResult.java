@@ -16,11 +16,22 @@ package dev.neghash.api.job;
  * @param searchSeconds wall time of the Hamming search
  * @param totalSeconds wall time of the whole job
  * @param anchorsPerSecond search throughput
+ * @param batchHardness how hard the batches are, or null (no batches, or the snapshot kept no floats)
  */
 public record JobResult(
     int anchors, int candidates, int negativesPerAnchor, int shortAnchors, boolean labelsUsed,
     boolean positivePairsUsed, boolean hardPositives, Integer batches, Integer batchLeftOut, Quality quality,
-    double searchSeconds, double totalSeconds, double anchorsPerSecond) {
+    double searchSeconds, double totalSeconds, double anchorsPerSecond, BatchHardness batchHardness) {
+
+  /**
+   * How hard the batches are on the snapshot's floats: for each item in a batch, the highest cosine
+   * to an item of another label in its batch, averaged over items.
+   *
+   * @param mined that mean for the job's batches
+   * @param random the same for seeded random batches of the same count and size
+   * @param items items averaged over
+   */
+  public record BatchHardness(double mined, double random, int items) {}
 
   /**
    * Overlap of the LSH top-k with the exact cosine top-k on sampled anchors (the paper's measures).

@@ -4,13 +4,11 @@ import dev.neghash.api.dataset.Dataset;
 import dev.neghash.api.dataset.DatasetService;
 import dev.neghash.api.dataset.SnapshotManifest;
 import dev.neghash.api.storage.NpyFiles;
-import dev.neghash.engine.Defaults;
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.NegHash;
 import dev.neghash.engine.io.FloatRows;
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.lsh.PackedCodes;
-import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
 import dev.neghash.engine.mining.MiningOptions;
 import dev.neghash.engine.mining.Negatives;
@@ -96,9 +94,12 @@ final class JobRunner {
     int[] hard = p.hardPositives() ? neghash.hardPositives(codes, search).ids() : null;
     Batches batches = null;
     if (p.batchSize() != null) {
-      batches = neghash.batches(nb, labels, new BatchOptions(p.batchSize(),
-          p.batchNeighbours() != null ? p.batchNeighbours() : Defaults.batchNeighbours(p.batchSize()), p.seed(),
-          Defaults.BATCH_PASSES));
+      batches = neghash.batches(nb, labels, codes, BatchJobs.options(p.batchSize(), p.batchNeighbours(), p.seed(),
+          p.itemsPerLabel(), p.randomShare()));
+    }
+    JobResult.BatchHardness hardness = null;
+    if (batches != null && s.floatsKept()) {
+      hardness = BatchJobs.hardness(neghash, batches, labels, datasets.floatsFile(d, s), n, s.dims(), p.seed());
     }
 
     job.phase("writing", 0.96, 0.04, 1);
@@ -120,7 +121,7 @@ final class JobRunner {
     job.checkCancelled();
     return new JobResult(a, candidates, c, neg.shortAnchors().length, labels != null, pairs != null, hard != null,
         batches == null ? null : batches.batches().size(), batches == null ? null : batches.leftOut(), q,
-        searchSeconds, (System.nanoTime() - t0) / 1e9, a / Math.max(1e-9, searchSeconds));
+        searchSeconds, (System.nanoTime() - t0) / 1e9, a / Math.max(1e-9, searchSeconds), hardness);
   }
 
   private static int[] identity(int n) {

@@ -24,12 +24,15 @@ public final class BatchBuilder {
    * Builds batches over items {@code 0..nb.n()-1} (in query/reference mode: pair ids).
    *
    * @param labels label per item, or null when every item is its own class
+   * @throws dev.neghash.engine.InvalidInputException when the labels cannot fill one batch (fewer
+   *     distinct labels than the batch size), or the options ask for P x K batches
    */
   public static Batches build(Neighbours nb, int[] labels, BatchOptions o) {
     int n = nb.n();
-    if (labels != null && labels.length != n) {
-      throw new IllegalArgumentException("labels (" + labels.length + ") do not match items (" + n + ")");
+    if (o.perLabel()) {
+      throw new IllegalArgumentException("P x K batches (itemsPerLabel) are built by ClassBatchBuilder");
     }
+    o.checkFeasible(labels, n);
     RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(o.seed());
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
