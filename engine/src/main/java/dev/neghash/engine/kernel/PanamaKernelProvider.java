@@ -435,21 +435,36 @@ final class PanamaKernelProvider implements KernelProvider {
     });
   }
 
+  /** Anchors per register tile of the cosine kernel: 8 anchors x 2 vectors = 16 accumulators. */
+  private static final int CA = 8;
+
+  // The similarity block is a register-tiled matrix product (dot8: 8 anchors x CU candidates,
+  // every candidate vector load shared by 8 anchors) written to a small array, and the selection
+  // (select) reads it back. No vector ever crosses a call: a vector passed to a method C2 does not
+  // inline is boxed on the heap, and whether C2 inlines such a call depends on its node budget and
+  // the profile of the moment, which made this search 4-20x slower in some runs than in others.
   private void cosineRows(CosineTask t, CosineLayout lay, int from, int to) {
     int k = t.k;
     for (int a = from; a < to; a++) {
       JavaKernels.simHeapInit(t.outSim, t.outIds, a * k, k);
     }
-    int tileBlocks = Math.max(1, TILE_BYTES / (t.dims * CU * 4));
-    float[] scratch = new float[CU];
+    final int d = t.dims;
+    final int tileBlocks = Math.max(1, TILE_BYTES / (d * CU * 4));
+    final float[] block = new float[CA * CU];
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
       int te = Math.min(lay.blocks, tb + tileBlocks);
       int a = from;
-      for (; a + 4 <= to; a += 4) {
-        cos4(t, lay, a, tb, te, scratch);
+      for (; a + CA <= to; a += CA) {
+        for (int blk = tb; blk < te; blk++) {
+          dot8(t.anchorVectors, a * d, d, lay.vectors, blk * d * CU, block);
+          select(t, lay, a, CA, blk, block);
+        }
       }
       for (; a < to; a++) {
-        cos1(t, lay, a, tb, te, scratch);
+        for (int blk = tb; blk < te; blk++) {
+          dot1(t.anchorVectors, a * d, d, lay.vectors, blk * d * CU, block);
+          select(t, lay, a, 1, blk, block);
+        }
       }
     }
     for (int a = from; a < to; a++) {
@@ -457,87 +472,111 @@ final class PanamaKernelProvider implements KernelProvider {
     }
   }
 
-  private static void cos4(CosineTask t, CosineLayout lay, int a, int tb, int te, float[] scratch) {
-    final int d = t.dims;
-    final float[] av = t.anchorVectors;
-    final float[] inter = lay.vectors;
+  /**
+   * Similarities of anchors {@code x0/d .. x0/d+7} to one interleaved block of {@code CU}
+   * candidates, into {@code out[j*CU + lane]}; each lane accumulated over the dimension in index
+   * order with a fused multiply-add, as the reference does.
+   */
+  private static void dot8(float[] av, int x0, int d, float[] inter, int base, float[] out) {
+    FloatVector p0 = FloatVector.zero(FS), q0 = p0, p1 = p0, q1 = p0, p2 = p0, q2 = p0;
+    FloatVector p3 = p0, q3 = p0, p4 = p0, q4 = p0, p5 = p0, q5 = p0, p6 = p0, q6 = p0;
+    FloatVector p7 = p0, q7 = p0;
+    final int x1 = x0 + d, x2 = x1 + d, x3 = x2 + d, x4 = x3 + d, x5 = x4 + d, x6 = x5 + d;
+    final int x7 = x6 + d;
+    for (int i = 0; i < d; i++) {
+      int o = base + i * CU;
+      FloatVector u = FloatVector.fromArray(FS, inter, o);
+      FloatVector v = FloatVector.fromArray(FS, inter, o + F);
+      FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
+      p0 = u.fma(s, p0);
+      q0 = v.fma(s, q0);
+      s = FloatVector.broadcast(FS, av[x1 + i]);
+      p1 = u.fma(s, p1);
+      q1 = v.fma(s, q1);
+      s = FloatVector.broadcast(FS, av[x2 + i]);
+      p2 = u.fma(s, p2);
+      q2 = v.fma(s, q2);
+      s = FloatVector.broadcast(FS, av[x3 + i]);
+      p3 = u.fma(s, p3);
+      q3 = v.fma(s, q3);
+      s = FloatVector.broadcast(FS, av[x4 + i]);
+      p4 = u.fma(s, p4);
+      q4 = v.fma(s, q4);
+      s = FloatVector.broadcast(FS, av[x5 + i]);
+      p5 = u.fma(s, p5);
+      q5 = v.fma(s, q5);
+      s = FloatVector.broadcast(FS, av[x6 + i]);
+      p6 = u.fma(s, p6);
+      q6 = v.fma(s, q6);
+      s = FloatVector.broadcast(FS, av[x7 + i]);
+      p7 = u.fma(s, p7);
+      q7 = v.fma(s, q7);
+    }
+    p0.intoArray(out, 0);
+    q0.intoArray(out, F);
+    p1.intoArray(out, CU);
+    q1.intoArray(out, CU + F);
+    p2.intoArray(out, 2 * CU);
+    q2.intoArray(out, 2 * CU + F);
+    p3.intoArray(out, 3 * CU);
+    q3.intoArray(out, 3 * CU + F);
+    p4.intoArray(out, 4 * CU);
+    q4.intoArray(out, 4 * CU + F);
+    p5.intoArray(out, 5 * CU);
+    q5.intoArray(out, 5 * CU + F);
+    p6.intoArray(out, 6 * CU);
+    q6.intoArray(out, 6 * CU + F);
+    p7.intoArray(out, 7 * CU);
+    q7.intoArray(out, 7 * CU + F);
+  }
+
+  /** {@link #dot8} for one anchor. */
+  private static void dot1(float[] av, int x0, int d, float[] inter, int base, float[] out) {
+    FloatVector p0 = FloatVector.zero(FS), q0 = p0;
+    for (int i = 0; i < d; i++) {
+      int o = base + i * CU;
+      FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
+      p0 = FloatVector.fromArray(FS, inter, o).fma(s, p0);
+      q0 = FloatVector.fromArray(FS, inter, o + F).fma(s, q0);
+    }
+    p0.intoArray(out, 0);
+    q0.intoArray(out, F);
+  }
+
+  /**
+   * Offers block {@code blk}'s similarities of anchors {@code a0 .. a0+na-1} (rows of {@code
+   * block}) to their heaps: a vector compare with each anchor's current k-th similarity (and its
+   * label) lets only the candidates that can enter reach the scalar heap.
+   */
+  private static void select(CosineTask t, CosineLayout lay, int a0, int na, int blk, float[] block) {
     final int k = t.k;
     final float[] sim = t.outSim;
-    final int x0 = a * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
-    final int b0 = a * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-    float th0 = sim[b0], th1 = sim[b1], th2 = sim[b2], th3 = sim[b3];
-    for (int blk = tb; blk < te; blk++) {
-      FloatVector p0 = FloatVector.zero(FS), q0 = p0, p1 = p0, q1 = p0;
-      FloatVector p2 = p0, q2 = p0, p3 = p0, q3 = p0;
-      int base = blk * d * CU;
-      for (int i = 0; i < d; i++) {
-        int o = base + i * CU;
-        FloatVector u = FloatVector.fromArray(FS, inter, o);
-        FloatVector v = FloatVector.fromArray(FS, inter, o + F);
-        FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
-        p0 = u.fma(s, p0);
-        q0 = v.fma(s, q0);
-        s = FloatVector.broadcast(FS, av[x1 + i]);
-        p1 = u.fma(s, p1);
-        q1 = v.fma(s, q1);
-        s = FloatVector.broadcast(FS, av[x2 + i]);
-        p2 = u.fma(s, p2);
-        q2 = v.fma(s, q2);
-        s = FloatVector.broadcast(FS, av[x3 + i]);
-        p3 = u.fma(s, p3);
-        q3 = v.fma(s, q3);
+    for (int j = 0; j < na; j++) {
+      int a = a0 + j;
+      float th = sim[a * k];
+      // GE, not GT: a candidate equal to the k-th similarity can still win on index, so the
+      // scalar check decides; NaN never occurs (inputs are validated).
+      long m = FloatVector.fromArray(FS, block, j * CU).compare(VectorOperators.GE, th).toLong()
+          | (FloatVector.fromArray(FS, block, j * CU + F).compare(VectorOperators.GE, th).toLong() << F);
+      if (m != 0 && lay.labels != null) {
+        int la = t.anchorLabels[a];
+        m &= IntVector.fromArray(IS_F, lay.labels, blk * CU).compare(VectorOperators.NE, la).toLong()
+            | (IntVector.fromArray(IS_F, lay.labels, blk * CU + F)
+                .compare(VectorOperators.NE, la).toLong() << F);
       }
-      th0 = cosOffer(t, lay, a, blk, p0, q0, th0, scratch);
-      th1 = cosOffer(t, lay, a + 1, blk, p1, q1, th1, scratch);
-      th2 = cosOffer(t, lay, a + 2, blk, p2, q2, th2, scratch);
-      th3 = cosOffer(t, lay, a + 3, blk, p3, q3, th3, scratch);
+      if (m != 0) {
+        offerSim(t, a, blk, block, j * CU, m);
+      }
     }
   }
 
-  private static void cos1(CosineTask t, CosineLayout lay, int a, int tb, int te, float[] scratch) {
-    final int d = t.dims;
-    final float[] av = t.anchorVectors;
-    final float[] inter = lay.vectors;
-    final int x0 = a * d;
-    float th0 = t.outSim[a * t.k];
-    for (int blk = tb; blk < te; blk++) {
-      FloatVector p0 = FloatVector.zero(FS), q0 = p0;
-      int base = blk * d * CU;
-      for (int i = 0; i < d; i++) {
-        int o = base + i * CU;
-        FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
-        p0 = FloatVector.fromArray(FS, inter, o).fma(s, p0);
-        q0 = FloatVector.fromArray(FS, inter, o + F).fma(s, q0);
-      }
-      th0 = cosOffer(t, lay, a, blk, p0, q0, th0, scratch);
-    }
-  }
-
-  private static float cosOffer(
-      CosineTask t, CosineLayout lay, int a, int blk,
-      FloatVector lo, FloatVector hi, float th, float[] scratch) {
-    // GE, not GT: a candidate equal to the k-th similarity can still lose on index, so let the
-    // scalar check decide; NaN never occurs (inputs are validated).
-    long m = lo.compare(VectorOperators.GE, th).toLong()
-        | (hi.compare(VectorOperators.GE, th).toLong() << F);
-    if (m == 0) {
-      return th;
-    }
-    if (lay.labels != null) {
-      int la = t.anchorLabels[a];
-      m &= IntVector.fromArray(IS_F, lay.labels, blk * CU).compare(VectorOperators.NE, la).toLong()
-          | (IntVector.fromArray(IS_F, lay.labels, blk * CU + F)
-              .compare(VectorOperators.NE, la).toLong() << F);
-      if (m == 0) {
-        return th;
-      }
-    }
-    lo.intoArray(scratch, 0);
-    hi.intoArray(scratch, F);
+  /** Offers the lanes set in {@code mask} (similarities at {@code block[off..]}) to anchor a's heap. */
+  private static void offerSim(CosineTask t, int a, int blk, float[] block, int off, long mask) {
     int k = t.k;
     int base = a * k;
     float[] sim = t.outSim;
     int[] ids = t.outIds;
+    long m = mask;
     while (m != 0) {
       int lane = Long.numberOfTrailingZeros(m);
       m &= m - 1;
@@ -545,12 +584,11 @@ final class PanamaKernelProvider implements KernelProvider {
       if (c >= t.candidates || (t.excludeSelf && c == a)) {
         continue;
       }
-      float s = scratch[lane];
+      float s = block[off + lane];
       if (JavaKernels.simBeats(s, c, sim[base], ids[base])
           && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, a, c)) {
         JavaKernels.simHeapReplaceTop(sim, ids, base, k, s, c);
       }
     }
-    return sim[base];
   }
 }
