@@ -268,6 +268,68 @@ public class KernelBoundsBenchmark {
         .add(a11).add(a12).add(a13).add(a14).add(a15).reduceLanes(VectorOperators.ADD);
   }
 
+  /**
+   * {@code --paired [bits=256,1024] [anchors=N] [cosineAnchors=N] [data=D] [rounds=R] [only=hamming|cosine|project]}:
+   * times each kernel and its bound back to back, R rounds (after one untimed round), and prints
+   * the median of the per-round ratios. On a machine shared with other work the load changes
+   * within seconds, so a ratio of two neighbouring measurements is steadier than one of two JMH
+   * iterations a minute apart.
+   */
+  private static void paired(String[] args) {
+    Map<String, String> o = new TreeMap<>(Map.of(
+        "bits", "256,1024", "anchors", "8192", "cosineAnchors", "256", "data", "fashion",
+        "rounds", "7", "only", "hamming,cosine,project"));
+    for (int i = 1; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      o.put(kv[0], kv[1]);
+    }
+    for (String b : o.get("bits").split(",")) {
+      KernelBoundsBenchmark s = new KernelBoundsBenchmark();
+      s.data = o.get("data");
+      s.n = 60000;
+      s.anchors = Integer.parseInt(o.get("anchors"));
+      s.bits = Integer.parseInt(b);
+      s.cosineAnchors = Integer.parseInt(o.get("cosineAnchors"));
+      s.k = 32;
+      s.threads = 2;
+      s.setup();
+      int rounds = Integer.parseInt(o.get("rounds"));
+      for (String what : o.get("only").split(",")) {
+        Runnable kernel = switch (what) {
+          case "hamming" -> s::hammingSearch;
+          case "cosine" -> s::cosineSearch;
+          case "project" -> s::project;
+          default -> throw new IllegalArgumentException(what);
+        };
+        Runnable bound = switch (what) {
+          case "hamming" -> s::hammingBound;
+          case "cosine" -> s::fmaBoundCosine;
+          default -> s::fmaBoundProject;
+        };
+        double[] ratio = new double[rounds];
+        double[] kt = new double[rounds];
+        double[] bt = new double[rounds];
+        for (int r = -1; r < rounds; r++) {
+          long t0 = System.nanoTime();
+          bound.run();
+          long t1 = System.nanoTime();
+          kernel.run();
+          long t2 = System.nanoTime();
+          if (r >= 0) {
+            bt[r] = (t1 - t0) / 1e6;
+            kt[r] = (t2 - t1) / 1e6;
+            ratio[r] = kt[r] / bt[r];
+          }
+        }
+        Arrays.sort(ratio);
+        Arrays.sort(kt);
+        Arrays.sort(bt);
+        System.out.printf("%-8s bits=%-5s kernel / bound: median %.2f (range %.2f-%.2f; fastest kernel %.1f ms, bound %.1f ms)%n",
+            what, b, ratio[rounds / 2], ratio[0], ratio[rounds - 1], kt[0], bt[0]);
+      }
+    }
+  }
+
   /** Kernel and its bound, by benchmark method name. */
   private static final String[][] PAIRS = {
     {"hammingSearch", "hammingBound"},
@@ -280,6 +342,10 @@ public class KernelBoundsBenchmark {
    * and prints each kernel's fastest iteration over its bound's, per parameter set.
    */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--paired")) {
+      paired(args);
+      return;
+    }
     CommandLineOptions cli = new CommandLineOptions(args);
     var opts = new org.openjdk.jmh.runner.options.OptionsBuilder()
         .parent(cli)

@@ -228,11 +228,13 @@ final class PanamaKernelProvider implements KernelProvider {
     int w = t.words;
     int tileBlocks = Math.max(1, TILE_BYTES / (w * L * 8));
     long[] scratch = new long[4 * L];
+    long[] masks = new long[4];
+    long[] bc = new long[4 * w * L];
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
       int te = Math.min(lay.blocks, tb + tileBlocks);
       int a = from;
       for (; a + 4 <= to; a += 4) {
-        scan4(t, lay, a, tb, te, scratch);
+        scan4(t, lay, a, tb, te, scratch, masks, bc);
       }
       for (; a < to; a++) {
         scan1(t, lay, a, tb, te, scratch);
@@ -244,29 +246,43 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /**
-   * Walks blocks {@code [tb, te)} for anchors {@code a .. a+3}. The vector loop ({@link #find4})
-   * makes no calls, so nothing it holds in registers is ever boxed; it returns at the first block
-   * where some anchor has a candidate nearer than its current k-th, and the scalar heap work
-   * happens here.
+   * Walks blocks {@code [tb, te)} for anchors {@code a .. a+3}. The vector loops ({@link #find4}
+   * and its forms for 1, 2 and 4 words, picked by the code length) make no calls and take no
+   * vector arguments, so nothing they hold in registers is ever boxed, whatever C2 decides to
+   * inline; they return at the first block where some anchor has an admissible-label candidate
+   * nearer than its current k-th, and the scalar heap work happens here.
    */
   private static void scan4(
-      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch) {
+      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch, long[] masks,
+      long[] bc) {
     final int k = t.k;
     final int[] dist = t.outDist;
-    long[] masks = new long[4];
-    // The four anchors' words, each repeated across a vector: the loop XORs with vector loads
-    // instead of moving every word through a general register into a broadcast.
     final int w = t.words;
-    long[] bc = new long[4 * w * L];
-    for (int j = 0; j < 4; j++) {
-      for (int q = 0; q < w; q++) {
-        java.util.Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, t.anchorCodes[(a + j) * w + q]);
+    final long[] ac = t.anchorCodes;
+    final long[] inter = lay.codes;
+    final int[] labels = lay.labels;
+    final int[] al = t.anchorLabels;
+    if (w != 1 && w != 2 && w != 4) {
+      // The four anchors' words, each repeated across a vector: the generic loop XORs with vector
+      // loads instead of moving every word through a general register into a broadcast.
+      for (int j = 0; j < 4; j++) {
+        for (int q = 0; q < w; q++) {
+          java.util.Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, ac[(a + j) * w + q]);
+        }
       }
     }
     int blk = tb;
     while (blk < te) {
-      blk = find4(t, lay, bc, a, blk, te, dist[a * k], dist[a * k + k], dist[a * k + 2 * k],
-              dist[a * k + 3 * k], scratch, masks);
+      long th0 = dist[a * k];
+      long th1 = dist[a * k + k];
+      long th2 = dist[a * k + 2 * k];
+      long th3 = dist[a * k + 3 * k];
+      blk = switch (w) {
+        case 1 -> find4w1(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 2 -> find4w2(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 4 -> find4w4(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        default -> find4(inter, labels, al, bc, w, a, blk, te, th0, th1, th2, th3, scratch, masks);
+      };
       if (blk >= te) {
         break;
       }
@@ -277,6 +293,241 @@ final class PanamaKernelProvider implements KernelProvider {
       }
       blk++;
     }
+  }
+
+  /**
+   * Returns the first block in {@code [blk, te)} where one of anchors {@code a .. a+3} has a
+   * candidate of another label strictly nearer than its threshold {@code th}, with the masks and
+   * the four distance vectors stored; or {@code te}. Strictly nearer is exact: candidates come in
+   * ascending index order, so one at the k-th distance can never win on index.
+   */
+  // Keep these loops free of calls and vector arguments: C2 inlines every Vector API call through
+  // several levels, and a vector that reaches a method it does not inline is boxed on the heap.
+  private static int find4(
+      long[] inter, int[] labels, int[] anchorLabels, long[] bc, int w, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int wl = w * L;
+    final LongVector zero = LongVector.zero(LS);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * wl;
+      LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+      for (int q = 0; q < wl; q += L) {
+        LongVector c = LongVector.fromArray(LS, inter, base + q);
+        s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, q)).lanewise(VectorOperators.BIT_COUNT));
+        s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
+      }
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
+  }
+
+  /** {@link #find4} for codes of 1 word: the anchors' words stay in registers. */
+  private static int find4w1(
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int o = a * 1;
+    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[o + 1]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[o + 2]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[o + 3]);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * 1 * L;
+      final LongVector c0 = LongVector.fromArray(LS, inter, base);
+      final LongVector s0 = c0.lanewise(VectorOperators.XOR, w00).lanewise(VectorOperators.BIT_COUNT);
+      final LongVector s1 = c0.lanewise(VectorOperators.XOR, w10).lanewise(VectorOperators.BIT_COUNT);
+      final LongVector s2 = c0.lanewise(VectorOperators.XOR, w20).lanewise(VectorOperators.BIT_COUNT);
+      final LongVector s3 = c0.lanewise(VectorOperators.XOR, w30).lanewise(VectorOperators.BIT_COUNT);
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
+  }
+
+  /** {@link #find4} for codes of 2 words: the anchors' words stay in registers. */
+  private static int find4w2(
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int o = a * 2;
+    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
+    final LongVector w01 = LongVector.broadcast(LS, ac[o + 1]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[o + 2]);
+    final LongVector w11 = LongVector.broadcast(LS, ac[o + 3]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[o + 4]);
+    final LongVector w21 = LongVector.broadcast(LS, ac[o + 5]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[o + 6]);
+    final LongVector w31 = LongVector.broadcast(LS, ac[o + 7]);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * 2 * L;
+      final LongVector c0 = LongVector.fromArray(LS, inter, base);
+      final LongVector c1 = LongVector.fromArray(LS, inter, base + 1 * L);
+      final LongVector s0 = c0.lanewise(VectorOperators.XOR, w00).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w01).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s1 = c0.lanewise(VectorOperators.XOR, w10).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w11).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s2 = c0.lanewise(VectorOperators.XOR, w20).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w21).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s3 = c0.lanewise(VectorOperators.XOR, w30).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w31).lanewise(VectorOperators.BIT_COUNT));
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
+  }
+
+  /** {@link #find4} for codes of 4 words: the anchors' words stay in registers. */
+  private static int find4w4(
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int o = a * 4;
+    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
+    final LongVector w01 = LongVector.broadcast(LS, ac[o + 1]);
+    final LongVector w02 = LongVector.broadcast(LS, ac[o + 2]);
+    final LongVector w03 = LongVector.broadcast(LS, ac[o + 3]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[o + 4]);
+    final LongVector w11 = LongVector.broadcast(LS, ac[o + 5]);
+    final LongVector w12 = LongVector.broadcast(LS, ac[o + 6]);
+    final LongVector w13 = LongVector.broadcast(LS, ac[o + 7]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[o + 8]);
+    final LongVector w21 = LongVector.broadcast(LS, ac[o + 9]);
+    final LongVector w22 = LongVector.broadcast(LS, ac[o + 10]);
+    final LongVector w23 = LongVector.broadcast(LS, ac[o + 11]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[o + 12]);
+    final LongVector w31 = LongVector.broadcast(LS, ac[o + 13]);
+    final LongVector w32 = LongVector.broadcast(LS, ac[o + 14]);
+    final LongVector w33 = LongVector.broadcast(LS, ac[o + 15]);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * 4 * L;
+      final LongVector c0 = LongVector.fromArray(LS, inter, base);
+      final LongVector c1 = LongVector.fromArray(LS, inter, base + 1 * L);
+      final LongVector c2 = LongVector.fromArray(LS, inter, base + 2 * L);
+      final LongVector c3 = LongVector.fromArray(LS, inter, base + 3 * L);
+      final LongVector s0 = c0.lanewise(VectorOperators.XOR, w00).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w01).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w02).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w03).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s1 = c0.lanewise(VectorOperators.XOR, w10).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w11).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w12).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w13).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s2 = c0.lanewise(VectorOperators.XOR, w20).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w21).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w22).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w23).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s3 = c0.lanewise(VectorOperators.XOR, w30).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w31).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w32).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w33).lanewise(VectorOperators.BIT_COUNT));
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
   }
 
   private static void scan1(
@@ -304,71 +555,6 @@ final class PanamaKernelProvider implements KernelProvider {
         offer(t, a, blk, scratch, 0, m0);
       }
     }
-  }
-
-  /** Returns the first block in {@code [blk, te)} with a hit (masks and distances stored), or te. */
-  // Keep this loop body small: C2 inlines every Vector API call through several levels, and a
-  // method with many of them (a fully unrolled 4 x 4 body, or 16 hoisted broadcasts) exceeds the
-  // inlining budget, leaves vectors boxed on the heap and runs 5-20x slower.
-  private static int find4(
-      HammingTask t, HammingLayout lay, long[] bc, int a, int blk, int te,
-      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
-    final int w = t.words;
-    final long[] inter = lay.codes;
-    final int[] labels = lay.labels;
-    final int wl = w * L;
-    final LongVector zero = LongVector.zero(LS);
-    for (; blk < te; blk++) {
-      final int base = blk * wl;
-      LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-      for (int q = 0; q < wl; q += L) {
-        LongVector c = LongVector.fromArray(LS, inter, base + q);
-        s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, q)).lanewise(VectorOperators.BIT_COUNT));
-        s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, wl + q)).lanewise(VectorOperators.BIT_COUNT));
-        s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
-        s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
-      }
-      if (hit(labels, blk, t.anchorLabels, a, s0, s1, s2, s3, th0, th1, th2, th3, scratch, masks)) {
-        return blk;
-      }
-    }
-    return te;
-  }
-
-  /**
-   * Compares four anchors' distances with their thresholds (and labels); on a hit stores masks
-   * and distances and returns true. Small enough that C2 inlines it into the loops.
-   */
-  private static boolean hit(
-      int[] labels, int blk, int[] anchorLabels, int a,
-      LongVector s0, LongVector s1, LongVector s2, LongVector s3,
-      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
-    long m0 = s0.compare(VectorOperators.LT, th0).toLong();
-    long m1 = s1.compare(VectorOperators.LT, th1).toLong();
-    long m2 = s2.compare(VectorOperators.LT, th2).toLong();
-    long m3 = s3.compare(VectorOperators.LT, th3).toLong();
-    if ((m0 | m1 | m2 | m3) == 0) {
-      return false;
-    }
-    if (labels != null) {
-      IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
-      m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
-      m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
-      m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
-      m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
-      if ((m0 | m1 | m2 | m3) == 0) {
-        return false;
-      }
-    }
-    masks[0] = m0;
-    masks[1] = m1;
-    masks[2] = m2;
-    masks[3] = m3;
-    s0.intoArray(scratch, 0);
-    s1.intoArray(scratch, L);
-    s2.intoArray(scratch, 2 * L);
-    s3.intoArray(scratch, 3 * L);
-    return true;
   }
 
   /** Offers the lanes set in {@code mask} (distances at {@code scratch[off..]}) to anchor a's heap. */
