@@ -614,7 +614,7 @@ final class PanamaKernelProvider implements KernelProvider {
   @Override
   public void cosineTopK(CosineTask t, int threads, Progress progress) {
     CosineLayout lay = cosineLayout(t);
-    Parallel.forRange(threads, t.anchors(), ANCHORS_PER_CHUNK, (from, to) -> {
+    Parallel.forRange(threads, t.anchors(), COSINE_CHUNK, (from, to) -> {
       progress.checkCancelled();
       cosineRows(t, lay, from, to);
       progress.advance(to - from);
@@ -623,34 +623,47 @@ final class PanamaKernelProvider implements KernelProvider {
 
   /** Anchors per register tile of the cosine kernel: 8 anchors x 2 vectors = 16 accumulators. */
   private static final int CA = 8;
+  /** Anchors per unit of parallel work of the cosine search: each pass over the candidates serves them all. */
+  private static final int COSINE_CHUNK = 128;
+  /** Dimensions per panel: one block's panel ({@code KC * CU} floats, 24 KiB) stays in L1 while every anchor group of the chunk uses it. */
+  private static final int KC = 192;
 
-  // The similarity block is a register-tiled matrix product (dot8: 8 anchors x CU candidates,
-  // every candidate vector load shared by 8 anchors) written to a small array, and the selection
-  // (select) reads it back. No vector ever crosses a call: a vector passed to a method C2 does not
-  // inline is boxed on the heap, and whether C2 inlines such a call depends on its node budget and
-  // the profile of the moment, which made this search 4-20x slower in some runs than in others.
+  // The similarity block is a blocked, register-tiled matrix product: anchors packed in groups of
+  // 8 (one broadcast stream), the dimension cut into panels of KC so a candidate block's panel is
+  // reused from L1 by every group, 8 anchors x CU candidates accumulated in registers. Partial
+  // sums go to a float array and come back for the next panel, which continues each lane's fma
+  // chain in index order, so every similarity is the reference's float. The selection reads the
+  // finished block. No vector ever crosses a call: a vector passed to a method C2 does not inline
+  // is boxed on the heap, and whether C2 inlines such a call depends on its node budget and the
+  // profile of the moment, which made this search several times slower in some runs than others.
   private void cosineRows(CosineTask t, CosineLayout lay, int from, int to) {
-    int k = t.k;
+    final int k = t.k;
     for (int a = from; a < to; a++) {
       JavaKernels.simHeapInit(t.outSim, t.outIds, a * k, k);
     }
     final int d = t.dims;
-    final int tileBlocks = Math.max(1, TILE_BYTES / (d * CU * 4));
-    final float[] block = new float[CA * CU];
-    for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
-      int te = Math.min(lay.blocks, tb + tileBlocks);
-      int a = from;
-      for (; a + CA <= to; a += CA) {
-        for (int blk = tb; blk < te; blk++) {
-          dot8(t.anchorVectors, a * d, d, lay.vectors, blk * d * CU, block);
-          select(t, lay, a, CA, blk, block);
+    final int groups = (to - from + CA - 1) / CA;
+    // ap[(g*d + i)*CA + j] = dimension i of anchor from + g*CA + j (zeros past the last anchor).
+    final float[] ap = new float[groups * d * CA];
+    final float[] av = t.anchorVectors;
+    for (int a = from; a < to; a++) {
+      int g = (a - from) / CA;
+      int j = (a - from) % CA;
+      for (int i = 0; i < d; i++) {
+        ap[(g * d + i) * CA + j] = av[a * d + i];
+      }
+    }
+    final float[] acc = new float[groups * CA * CU];
+    for (int blk = 0; blk < lay.blocks; blk++) {
+      int base = blk * d * CU;
+      for (int i0 = 0; i0 < d; i0 += KC) {
+        int i1 = Math.min(d, i0 + KC);
+        for (int g = 0; g < groups; g++) {
+          dot8(ap, g * d * CA, i0, i1, lay.vectors, base, acc, g * CA * CU);
         }
       }
-      for (; a < to; a++) {
-        for (int blk = tb; blk < te; blk++) {
-          dot1(t.anchorVectors, a * d, d, lay.vectors, blk * d * CU, block);
-          select(t, lay, a, 1, blk, block);
-        }
+      for (int g = 0; g < groups; g++) {
+        select(t, lay, from + g * CA, Math.min(CA, to - from - g * CA), blk, acc, g * CA * CU);
       }
     }
     for (int a = from; a < to; a++) {
@@ -659,74 +672,82 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /**
-   * Similarities of anchors {@code x0/d .. x0/d+7} to one interleaved block of {@code CU}
-   * candidates, into {@code out[j*CU + lane]}; each lane accumulated over the dimension in index
-   * order with a fused multiply-add, as the reference does.
+   * Dimensions {@code [i0, i1)} of the similarities of one packed group of 8 anchors to one
+   * interleaved block of {@code CU} candidates: {@code out[off + j*CU + lane]} continues from its
+   * stored value (from 0 when {@code i0 == 0}) with a fused multiply-add per dimension in index
+   * order, as the reference does.
    */
-  private static void dot8(float[] av, int x0, int d, float[] inter, int base, float[] out) {
-    FloatVector p0 = FloatVector.zero(FS), q0 = p0, p1 = p0, q1 = p0, p2 = p0, q2 = p0;
-    FloatVector p3 = p0, q3 = p0, p4 = p0, q4 = p0, p5 = p0, q5 = p0, p6 = p0, q6 = p0;
-    FloatVector p7 = p0, q7 = p0;
-    final int x1 = x0 + d, x2 = x1 + d, x3 = x2 + d, x4 = x3 + d, x5 = x4 + d, x6 = x5 + d;
-    final int x7 = x6 + d;
-    for (int i = 0; i < d; i++) {
+  private static void dot8(
+      float[] ap, int pa, int i0, int i1, float[] inter, int base, float[] out, int off) {
+    FloatVector p0, q0, p1, q1, p2, q2, p3, q3, p4, q4, p5, q5, p6, q6, p7, q7;
+    if (i0 == 0) {
+      p0 = FloatVector.zero(FS);
+      q0 = p0; p1 = p0; q1 = p0; p2 = p0; q2 = p0; p3 = p0; q3 = p0;
+      p4 = p0; q4 = p0; p5 = p0; q5 = p0; p6 = p0; q6 = p0; p7 = p0; q7 = p0;
+    } else {
+      p0 = FloatVector.fromArray(FS, out, off);
+      q0 = FloatVector.fromArray(FS, out, off + F);
+      p1 = FloatVector.fromArray(FS, out, off + CU);
+      q1 = FloatVector.fromArray(FS, out, off + CU + F);
+      p2 = FloatVector.fromArray(FS, out, off + 2 * CU);
+      q2 = FloatVector.fromArray(FS, out, off + 2 * CU + F);
+      p3 = FloatVector.fromArray(FS, out, off + 3 * CU);
+      q3 = FloatVector.fromArray(FS, out, off + 3 * CU + F);
+      p4 = FloatVector.fromArray(FS, out, off + 4 * CU);
+      q4 = FloatVector.fromArray(FS, out, off + 4 * CU + F);
+      p5 = FloatVector.fromArray(FS, out, off + 5 * CU);
+      q5 = FloatVector.fromArray(FS, out, off + 5 * CU + F);
+      p6 = FloatVector.fromArray(FS, out, off + 6 * CU);
+      q6 = FloatVector.fromArray(FS, out, off + 6 * CU + F);
+      p7 = FloatVector.fromArray(FS, out, off + 7 * CU);
+      q7 = FloatVector.fromArray(FS, out, off + 7 * CU + F);
+    }
+    for (int i = i0; i < i1; i++) {
       int o = base + i * CU;
+      int x = pa + i * CA;
       FloatVector u = FloatVector.fromArray(FS, inter, o);
       FloatVector v = FloatVector.fromArray(FS, inter, o + F);
-      FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
+      FloatVector s = FloatVector.broadcast(FS, ap[x]);
       p0 = u.fma(s, p0);
       q0 = v.fma(s, q0);
-      s = FloatVector.broadcast(FS, av[x1 + i]);
+      s = FloatVector.broadcast(FS, ap[x + 1]);
       p1 = u.fma(s, p1);
       q1 = v.fma(s, q1);
-      s = FloatVector.broadcast(FS, av[x2 + i]);
+      s = FloatVector.broadcast(FS, ap[x + 2]);
       p2 = u.fma(s, p2);
       q2 = v.fma(s, q2);
-      s = FloatVector.broadcast(FS, av[x3 + i]);
+      s = FloatVector.broadcast(FS, ap[x + 3]);
       p3 = u.fma(s, p3);
       q3 = v.fma(s, q3);
-      s = FloatVector.broadcast(FS, av[x4 + i]);
+      s = FloatVector.broadcast(FS, ap[x + 4]);
       p4 = u.fma(s, p4);
       q4 = v.fma(s, q4);
-      s = FloatVector.broadcast(FS, av[x5 + i]);
+      s = FloatVector.broadcast(FS, ap[x + 5]);
       p5 = u.fma(s, p5);
       q5 = v.fma(s, q5);
-      s = FloatVector.broadcast(FS, av[x6 + i]);
+      s = FloatVector.broadcast(FS, ap[x + 6]);
       p6 = u.fma(s, p6);
       q6 = v.fma(s, q6);
-      s = FloatVector.broadcast(FS, av[x7 + i]);
+      s = FloatVector.broadcast(FS, ap[x + 7]);
       p7 = u.fma(s, p7);
       q7 = v.fma(s, q7);
     }
-    p0.intoArray(out, 0);
-    q0.intoArray(out, F);
-    p1.intoArray(out, CU);
-    q1.intoArray(out, CU + F);
-    p2.intoArray(out, 2 * CU);
-    q2.intoArray(out, 2 * CU + F);
-    p3.intoArray(out, 3 * CU);
-    q3.intoArray(out, 3 * CU + F);
-    p4.intoArray(out, 4 * CU);
-    q4.intoArray(out, 4 * CU + F);
-    p5.intoArray(out, 5 * CU);
-    q5.intoArray(out, 5 * CU + F);
-    p6.intoArray(out, 6 * CU);
-    q6.intoArray(out, 6 * CU + F);
-    p7.intoArray(out, 7 * CU);
-    q7.intoArray(out, 7 * CU + F);
-  }
-
-  /** {@link #dot8} for one anchor. */
-  private static void dot1(float[] av, int x0, int d, float[] inter, int base, float[] out) {
-    FloatVector p0 = FloatVector.zero(FS), q0 = p0;
-    for (int i = 0; i < d; i++) {
-      int o = base + i * CU;
-      FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
-      p0 = FloatVector.fromArray(FS, inter, o).fma(s, p0);
-      q0 = FloatVector.fromArray(FS, inter, o + F).fma(s, q0);
-    }
-    p0.intoArray(out, 0);
-    q0.intoArray(out, F);
+    p0.intoArray(out, off);
+    q0.intoArray(out, off + F);
+    p1.intoArray(out, off + CU);
+    q1.intoArray(out, off + CU + F);
+    p2.intoArray(out, off + 2 * CU);
+    q2.intoArray(out, off + 2 * CU + F);
+    p3.intoArray(out, off + 3 * CU);
+    q3.intoArray(out, off + 3 * CU + F);
+    p4.intoArray(out, off + 4 * CU);
+    q4.intoArray(out, off + 4 * CU + F);
+    p5.intoArray(out, off + 5 * CU);
+    q5.intoArray(out, off + 5 * CU + F);
+    p6.intoArray(out, off + 6 * CU);
+    q6.intoArray(out, off + 6 * CU + F);
+    p7.intoArray(out, off + 7 * CU);
+    q7.intoArray(out, off + 7 * CU + F);
   }
 
   /**
@@ -734,7 +755,8 @@ final class PanamaKernelProvider implements KernelProvider {
    * block}) to their heaps: a vector compare with each anchor's current k-th similarity (and its
    * label) lets only the candidates that can enter reach the scalar heap.
    */
-  private static void select(CosineTask t, CosineLayout lay, int a0, int na, int blk, float[] block) {
+  private static void select(
+      CosineTask t, CosineLayout lay, int a0, int na, int blk, float[] block, int off) {
     final int k = t.k;
     final float[] sim = t.outSim;
     for (int j = 0; j < na; j++) {
@@ -742,8 +764,9 @@ final class PanamaKernelProvider implements KernelProvider {
       float th = sim[a * k];
       // GE, not GT: a candidate equal to the k-th similarity can still win on index, so the
       // scalar check decides; NaN never occurs (inputs are validated).
-      long m = FloatVector.fromArray(FS, block, j * CU).compare(VectorOperators.GE, th).toLong()
-          | (FloatVector.fromArray(FS, block, j * CU + F).compare(VectorOperators.GE, th).toLong() << F);
+      int row = off + j * CU;
+      long m = FloatVector.fromArray(FS, block, row).compare(VectorOperators.GE, th).toLong()
+          | (FloatVector.fromArray(FS, block, row + F).compare(VectorOperators.GE, th).toLong() << F);
       if (m != 0 && lay.labels != null) {
         int la = t.anchorLabels[a];
         m &= IntVector.fromArray(IS_F, lay.labels, blk * CU).compare(VectorOperators.NE, la).toLong()
@@ -751,7 +774,7 @@ final class PanamaKernelProvider implements KernelProvider {
                 .compare(VectorOperators.NE, la).toLong() << F);
       }
       if (m != 0) {
-        offerSim(t, a, blk, block, j * CU, m);
+        offerSim(t, a, blk, block, row, m);
       }
     }
   }
