@@ -61,6 +61,44 @@ final class PanamaKernelProvider implements KernelProvider {
 
   @Override
   public void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
+    if (b % CU == 0 && rows >= CA) {
+      projectBlocked(x, rows, d, rT, b, z);
+    } else {
+      projectStripes(x, rows, d, rT, b, z);
+    }
+  }
+
+  /**
+   * The projection as the cosine kernel's blocked product ({@link #dot8}): rows packed by 8,
+   * stripes of {@code CU} output columns, panels of {@code KC} dimensions whose stripe stays in
+   * L1 while every row group uses it; each output continues its fma chain in index order across
+   * panels, so the floats are the reference's.
+   */
+  private static void projectBlocked(float[] x, int rows, int d, float[] rT, int b, float[] z) {
+    final int groups = (rows + CA - 1) / CA;
+    final float[] xp = new float[groups * d * CA];
+    for (int r = 0; r < rows; r++) {
+      int g = r / CA;
+      int j = r % CA;
+      for (int i = 0; i < d; i++) {
+        xp[(g * d + i) * CA + j] = x[r * d + i];
+      }
+    }
+    final float[] acc = new float[groups * CA * CU];
+    for (int jb = 0; jb < b; jb += CU) {
+      for (int i0 = 0; i0 < d; i0 += KC) {
+        int i1 = Math.min(d, i0 + KC);
+        for (int g = 0; g < groups; g++) {
+          dot8(xp, g * d * CA, i0, i1, rT, jb, b, acc, g * CA * CU);
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(acc, r * CU, z, r * b + jb, CU);
+      }
+    }
+  }
+
+  private static void projectStripes(float[] x, int rows, int d, float[] rT, int b, float[] z) {
     int jb = 0;
     int step = 4 * F;
     for (; jb + step <= b; jb += step) {
@@ -659,7 +697,7 @@ final class PanamaKernelProvider implements KernelProvider {
       for (int i0 = 0; i0 < d; i0 += KC) {
         int i1 = Math.min(d, i0 + KC);
         for (int g = 0; g < groups; g++) {
-          dot8(ap, g * d * CA, i0, i1, lay.vectors, base, acc, g * CA * CU);
+          dot8(ap, g * d * CA, i0, i1, lay.vectors, base, CU, acc, g * CA * CU);
         }
       }
       for (int g = 0; g < groups; g++) {
@@ -673,12 +711,13 @@ final class PanamaKernelProvider implements KernelProvider {
 
   /**
    * Dimensions {@code [i0, i1)} of the similarities of one packed group of 8 anchors to one
-   * interleaved block of {@code CU} candidates: {@code out[off + j*CU + lane]} continues from its
+   * interleaved block of {@code CU} candidates (dimension {@code i} of the block at {@code base +
+   * i * stride}; the projection passes a stripe of the weights): {@code out[off + j*CU + lane]} continues from its
    * stored value (from 0 when {@code i0 == 0}) with a fused multiply-add per dimension in index
    * order, as the reference does.
    */
   private static void dot8(
-      float[] ap, int pa, int i0, int i1, float[] inter, int base, float[] out, int off) {
+      float[] ap, int pa, int i0, int i1, float[] inter, int base, int stride, float[] out, int off) {
     FloatVector p0, q0, p1, q1, p2, q2, p3, q3, p4, q4, p5, q5, p6, q6, p7, q7;
     if (i0 == 0) {
       p0 = FloatVector.zero(FS);
@@ -703,7 +742,7 @@ final class PanamaKernelProvider implements KernelProvider {
       q7 = FloatVector.fromArray(FS, out, off + 7 * CU + F);
     }
     for (int i = i0; i < i1; i++) {
-      int o = base + i * CU;
+      int o = base + i * stride;
       int x = pa + i * CA;
       FloatVector u = FloatVector.fromArray(FS, inter, o);
       FloatVector v = FloatVector.fromArray(FS, inter, o + F);
