@@ -61,7 +61,9 @@ final class PanamaKernelProvider implements KernelProvider {
 
   @Override
   public void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
-    if (b % CU == 0 && rows >= CA) {
+    // Up to 256 columns the stripe loops read the weights with a short stride and were as fast
+    // as the blocked product in our measurements; from 512 on the blocked product is faster.
+    if (b % CU == 0 && b >= 512 && rows >= CA) {
       projectBlocked(x, rows, d, rT, b, z);
     } else {
       projectStripes(x, rows, d, rT, b, z);
@@ -85,11 +87,17 @@ final class PanamaKernelProvider implements KernelProvider {
       }
     }
     final float[] acc = new float[groups * CA * CU];
+    // The stripe's weights copied contiguous: read in place, rows b floats apart fall into a few
+    // L1 sets and evict each other long before a panel is reused.
+    final float[] stripe = new float[d * CU];
     for (int jb = 0; jb < b; jb += CU) {
+      for (int i = 0; i < d; i++) {
+        System.arraycopy(rT, i * b + jb, stripe, i * CU, CU);
+      }
       for (int i0 = 0; i0 < d; i0 += KC) {
         int i1 = Math.min(d, i0 + KC);
         for (int g = 0; g < groups; g++) {
-          dot8(xp, g * d * CA, i0, i1, rT, jb, b, acc, g * CA * CU);
+          dot8(xp, g * d * CA, i0, i1, stripe, 0, CU, acc, g * CA * CU);
         }
       }
       for (int r = 0; r < rows; r++) {

@@ -27,7 +27,7 @@ class KernelParityTest {
         Arguments.of(p, 1, 1, 64), Arguments.of(p, 5, 63, 128), Arguments.of(p, 7, 65, 192),
         Arguments.of(p, 9, 127, 512), Arguments.of(p, 4, 1021, 64), Arguments.of(p, 13, 784, 1024),
         // The blocked product: several row groups, a partial group, dimensions across panels.
-        Arguments.of(p, 8, 63, 128), Arguments.of(p, 17, 1021, 64), Arguments.of(p, 259, 385, 320)));
+        Arguments.of(p, 8, 63, 512), Arguments.of(p, 17, 1021, 1024), Arguments.of(p, 259, 385, 576)));
   }
 
   @ParameterizedTest(name = "{0} rows={1} d={2} b={3}")
