@@ -83,6 +83,25 @@ class BenchmarksTest {
     assertThat(b.panama().ids()).isEqualTo(b.javaReference().ids());
   }
 
+  @Test
+  void kernelBounds() {
+    KernelBoundsBenchmark b = new KernelBoundsBenchmark();
+    b.data = "synthetic";
+    b.n = 1500;
+    b.anchors = 64;
+    b.bits = 256;
+    b.cosineAnchors = 16;
+    b.k = 8;
+    b.threads = 2;
+    b.setup();
+    assertThat(b.hammingSearch().ids()).hasSize(64 * 8);
+    assertThat(b.cosineSearch().ids()).hasSize(16 * 8);
+    b.hammingBound();
+    b.fmaBoundCosine();
+    b.fmaBoundProject();
+    assertThat(b.project()).isNotEmpty();
+  }
+
   private static float[][] deepCopy(float[][] a) {
     float[][] c = new float[a.length][];
     for (int i = 0; i < a.length; i++) {

@@ -61,6 +61,52 @@ final class PanamaKernelProvider implements KernelProvider {
 
   @Override
   public void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
+    // Up to 256 columns the stripe loops read the weights with a short stride and were as fast
+    // as the blocked product in our measurements; from 512 on the blocked product is faster.
+    if (b % CU == 0 && b >= 512 && rows >= CA) {
+      projectBlocked(x, rows, d, rT, b, z);
+    } else {
+      projectStripes(x, rows, d, rT, b, z);
+    }
+  }
+
+  /**
+   * The projection as the cosine kernel's blocked product ({@link #dot8}): rows packed by 8,
+   * stripes of {@code CU} output columns, panels of {@code KC} dimensions whose stripe stays in
+   * L1 while every row group uses it; each output continues its fma chain in index order across
+   * panels, so the floats are the reference's.
+   */
+  private static void projectBlocked(float[] x, int rows, int d, float[] rT, int b, float[] z) {
+    final int groups = (rows + CA - 1) / CA;
+    final float[] xp = new float[groups * d * CA];
+    for (int r = 0; r < rows; r++) {
+      int g = r / CA;
+      int j = r % CA;
+      for (int i = 0; i < d; i++) {
+        xp[(g * d + i) * CA + j] = x[r * d + i];
+      }
+    }
+    final float[] acc = new float[groups * CA * CU];
+    // The stripe's weights copied contiguous: read in place, rows b floats apart fall into a few
+    // L1 sets and evict each other long before a panel is reused.
+    final float[] stripe = new float[d * CU];
+    for (int jb = 0; jb < b; jb += CU) {
+      for (int i = 0; i < d; i++) {
+        System.arraycopy(rT, i * b + jb, stripe, i * CU, CU);
+      }
+      for (int i0 = 0; i0 < d; i0 += KC) {
+        int i1 = Math.min(d, i0 + KC);
+        for (int g = 0; g < groups; g++) {
+          dot8(xp, g * d * CA, i0, i1, stripe, 0, CU, acc, g * CA * CU);
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(acc, r * CU, z, r * b + jb, CU);
+      }
+    }
+  }
+
+  private static void projectStripes(float[] x, int rows, int d, float[] rT, int b, float[] z) {
     int jb = 0;
     int step = 4 * F;
     for (; jb + step <= b; jb += step) {
@@ -228,11 +274,13 @@ final class PanamaKernelProvider implements KernelProvider {
     int w = t.words;
     int tileBlocks = Math.max(1, TILE_BYTES / (w * L * 8));
     long[] scratch = new long[4 * L];
+    long[] masks = new long[4];
+    long[] bc = new long[4 * w * L];
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
       int te = Math.min(lay.blocks, tb + tileBlocks);
       int a = from;
       for (; a + 4 <= to; a += 4) {
-        scan4(t, lay, a, tb, te, scratch);
+        scan4(t, lay, a, tb, te, scratch, masks, bc);
       }
       for (; a < to; a++) {
         scan1(t, lay, a, tb, te, scratch);
@@ -244,29 +292,43 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /**
-   * Walks blocks {@code [tb, te)} for anchors {@code a .. a+3}. The vector loop ({@link #find4})
-   * makes no calls, so nothing it holds in registers is ever boxed; it returns at the first block
-   * where some anchor has a candidate nearer than its current k-th, and the scalar heap work
-   * happens here.
+   * Walks blocks {@code [tb, te)} for anchors {@code a .. a+3}. The vector loops ({@link #find4}
+   * and its forms for 1, 2 and 4 words, picked by the code length) make no calls and take no
+   * vector arguments, so nothing they hold in registers is ever boxed, whatever C2 decides to
+   * inline; they return at the first block where some anchor has an admissible-label candidate
+   * nearer than its current k-th, and the scalar heap work happens here.
    */
   private static void scan4(
-      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch) {
+      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch, long[] masks,
+      long[] bc) {
     final int k = t.k;
     final int[] dist = t.outDist;
-    long[] masks = new long[4];
-    // The four anchors' words, each repeated across a vector: the loop XORs with vector loads
-    // instead of moving every word through a general register into a broadcast.
     final int w = t.words;
-    long[] bc = new long[4 * w * L];
-    for (int j = 0; j < 4; j++) {
-      for (int q = 0; q < w; q++) {
-        java.util.Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, t.anchorCodes[(a + j) * w + q]);
+    final long[] ac = t.anchorCodes;
+    final long[] inter = lay.codes;
+    final int[] labels = lay.labels;
+    final int[] al = t.anchorLabels;
+    if (w != 1 && w != 2 && w != 4) {
+      // The four anchors' words, each repeated across a vector: the generic loop XORs with vector
+      // loads instead of moving every word through a general register into a broadcast.
+      for (int j = 0; j < 4; j++) {
+        for (int q = 0; q < w; q++) {
+          java.util.Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, ac[(a + j) * w + q]);
+        }
       }
     }
     int blk = tb;
     while (blk < te) {
-      blk = find4(t, lay, bc, a, blk, te, dist[a * k], dist[a * k + k], dist[a * k + 2 * k],
-              dist[a * k + 3 * k], scratch, masks);
+      long th0 = dist[a * k];
+      long th1 = dist[a * k + k];
+      long th2 = dist[a * k + 2 * k];
+      long th3 = dist[a * k + 3 * k];
+      blk = switch (w) {
+        case 1 -> find4w1(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 2 -> find4w2(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 4 -> find4w4(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        default -> find4(inter, labels, al, bc, w, a, blk, te, th0, th1, th2, th3, scratch, masks);
+      };
       if (blk >= te) {
         break;
       }
@@ -277,6 +339,241 @@ final class PanamaKernelProvider implements KernelProvider {
       }
       blk++;
     }
+  }
+
+  /**
+   * Returns the first block in {@code [blk, te)} where one of anchors {@code a .. a+3} has a
+   * candidate of another label strictly nearer than its threshold {@code th}, with the masks and
+   * the four distance vectors stored; or {@code te}. Strictly nearer is exact: candidates come in
+   * ascending index order, so one at the k-th distance can never win on index.
+   */
+  // Keep these loops free of calls and vector arguments: C2 inlines every Vector API call through
+  // several levels, and a vector that reaches a method it does not inline is boxed on the heap.
+  private static int find4(
+      long[] inter, int[] labels, int[] anchorLabels, long[] bc, int w, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int wl = w * L;
+    final LongVector zero = LongVector.zero(LS);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * wl;
+      LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+      for (int q = 0; q < wl; q += L) {
+        LongVector c = LongVector.fromArray(LS, inter, base + q);
+        s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, q)).lanewise(VectorOperators.BIT_COUNT));
+        s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
+      }
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
+  }
+
+  /** {@link #find4} for codes of 1 word: the anchors' words stay in registers. */
+  private static int find4w1(
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int o = a * 1;
+    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[o + 1]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[o + 2]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[o + 3]);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * 1 * L;
+      final LongVector c0 = LongVector.fromArray(LS, inter, base);
+      final LongVector s0 = c0.lanewise(VectorOperators.XOR, w00).lanewise(VectorOperators.BIT_COUNT);
+      final LongVector s1 = c0.lanewise(VectorOperators.XOR, w10).lanewise(VectorOperators.BIT_COUNT);
+      final LongVector s2 = c0.lanewise(VectorOperators.XOR, w20).lanewise(VectorOperators.BIT_COUNT);
+      final LongVector s3 = c0.lanewise(VectorOperators.XOR, w30).lanewise(VectorOperators.BIT_COUNT);
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
+  }
+
+  /** {@link #find4} for codes of 2 words: the anchors' words stay in registers. */
+  private static int find4w2(
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int o = a * 2;
+    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
+    final LongVector w01 = LongVector.broadcast(LS, ac[o + 1]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[o + 2]);
+    final LongVector w11 = LongVector.broadcast(LS, ac[o + 3]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[o + 4]);
+    final LongVector w21 = LongVector.broadcast(LS, ac[o + 5]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[o + 6]);
+    final LongVector w31 = LongVector.broadcast(LS, ac[o + 7]);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * 2 * L;
+      final LongVector c0 = LongVector.fromArray(LS, inter, base);
+      final LongVector c1 = LongVector.fromArray(LS, inter, base + 1 * L);
+      final LongVector s0 = c0.lanewise(VectorOperators.XOR, w00).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w01).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s1 = c0.lanewise(VectorOperators.XOR, w10).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w11).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s2 = c0.lanewise(VectorOperators.XOR, w20).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w21).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s3 = c0.lanewise(VectorOperators.XOR, w30).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w31).lanewise(VectorOperators.BIT_COUNT));
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
+  }
+
+  /** {@link #find4} for codes of 4 words: the anchors' words stay in registers. */
+  private static int find4w4(
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final int o = a * 4;
+    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
+    final LongVector w01 = LongVector.broadcast(LS, ac[o + 1]);
+    final LongVector w02 = LongVector.broadcast(LS, ac[o + 2]);
+    final LongVector w03 = LongVector.broadcast(LS, ac[o + 3]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[o + 4]);
+    final LongVector w11 = LongVector.broadcast(LS, ac[o + 5]);
+    final LongVector w12 = LongVector.broadcast(LS, ac[o + 6]);
+    final LongVector w13 = LongVector.broadcast(LS, ac[o + 7]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[o + 8]);
+    final LongVector w21 = LongVector.broadcast(LS, ac[o + 9]);
+    final LongVector w22 = LongVector.broadcast(LS, ac[o + 10]);
+    final LongVector w23 = LongVector.broadcast(LS, ac[o + 11]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[o + 12]);
+    final LongVector w31 = LongVector.broadcast(LS, ac[o + 13]);
+    final LongVector w32 = LongVector.broadcast(LS, ac[o + 14]);
+    final LongVector w33 = LongVector.broadcast(LS, ac[o + 15]);
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * 4 * L;
+      final LongVector c0 = LongVector.fromArray(LS, inter, base);
+      final LongVector c1 = LongVector.fromArray(LS, inter, base + 1 * L);
+      final LongVector c2 = LongVector.fromArray(LS, inter, base + 2 * L);
+      final LongVector c3 = LongVector.fromArray(LS, inter, base + 3 * L);
+      final LongVector s0 = c0.lanewise(VectorOperators.XOR, w00).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w01).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w02).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w03).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s1 = c0.lanewise(VectorOperators.XOR, w10).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w11).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w12).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w13).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s2 = c0.lanewise(VectorOperators.XOR, w20).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w21).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w22).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w23).lanewise(VectorOperators.BIT_COUNT));
+      final LongVector s3 = c0.lanewise(VectorOperators.XOR, w30).lanewise(VectorOperators.BIT_COUNT)
+          .add(c1.lanewise(VectorOperators.XOR, w31).lanewise(VectorOperators.BIT_COUNT))
+          .add(c2.lanewise(VectorOperators.XOR, w32).lanewise(VectorOperators.BIT_COUNT))
+          .add(c3.lanewise(VectorOperators.XOR, w33).lanewise(VectorOperators.BIT_COUNT));
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
   }
 
   private static void scan1(
@@ -304,71 +601,6 @@ final class PanamaKernelProvider implements KernelProvider {
         offer(t, a, blk, scratch, 0, m0);
       }
     }
-  }
-
-  /** Returns the first block in {@code [blk, te)} with a hit (masks and distances stored), or te. */
-  // Keep this loop body small: C2 inlines every Vector API call through several levels, and a
-  // method with many of them (a fully unrolled 4 x 4 body, or 16 hoisted broadcasts) exceeds the
-  // inlining budget, leaves vectors boxed on the heap and runs 5-20x slower.
-  private static int find4(
-      HammingTask t, HammingLayout lay, long[] bc, int a, int blk, int te,
-      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
-    final int w = t.words;
-    final long[] inter = lay.codes;
-    final int[] labels = lay.labels;
-    final int wl = w * L;
-    final LongVector zero = LongVector.zero(LS);
-    for (; blk < te; blk++) {
-      final int base = blk * wl;
-      LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-      for (int q = 0; q < wl; q += L) {
-        LongVector c = LongVector.fromArray(LS, inter, base + q);
-        s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, q)).lanewise(VectorOperators.BIT_COUNT));
-        s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, wl + q)).lanewise(VectorOperators.BIT_COUNT));
-        s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
-        s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
-      }
-      if (hit(labels, blk, t.anchorLabels, a, s0, s1, s2, s3, th0, th1, th2, th3, scratch, masks)) {
-        return blk;
-      }
-    }
-    return te;
-  }
-
-  /**
-   * Compares four anchors' distances with their thresholds (and labels); on a hit stores masks
-   * and distances and returns true. Small enough that C2 inlines it into the loops.
-   */
-  private static boolean hit(
-      int[] labels, int blk, int[] anchorLabels, int a,
-      LongVector s0, LongVector s1, LongVector s2, LongVector s3,
-      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
-    long m0 = s0.compare(VectorOperators.LT, th0).toLong();
-    long m1 = s1.compare(VectorOperators.LT, th1).toLong();
-    long m2 = s2.compare(VectorOperators.LT, th2).toLong();
-    long m3 = s3.compare(VectorOperators.LT, th3).toLong();
-    if ((m0 | m1 | m2 | m3) == 0) {
-      return false;
-    }
-    if (labels != null) {
-      IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
-      m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
-      m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
-      m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
-      m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
-      if ((m0 | m1 | m2 | m3) == 0) {
-        return false;
-      }
-    }
-    masks[0] = m0;
-    masks[1] = m1;
-    masks[2] = m2;
-    masks[3] = m3;
-    s0.intoArray(scratch, 0);
-    s1.intoArray(scratch, L);
-    s2.intoArray(scratch, 2 * L);
-    s3.intoArray(scratch, 3 * L);
-    return true;
   }
 
   /** Offers the lanes set in {@code mask} (distances at {@code scratch[off..]}) to anchor a's heap. */
@@ -428,28 +660,56 @@ final class PanamaKernelProvider implements KernelProvider {
   @Override
   public void cosineTopK(CosineTask t, int threads, Progress progress) {
     CosineLayout lay = cosineLayout(t);
-    Parallel.forRange(threads, t.anchors(), ANCHORS_PER_CHUNK, (from, to) -> {
+    Parallel.forRange(threads, t.anchors(), COSINE_CHUNK, (from, to) -> {
       progress.checkCancelled();
       cosineRows(t, lay, from, to);
       progress.advance(to - from);
     });
   }
 
+  /** Anchors per register tile of the cosine kernel: 8 anchors x 2 vectors = 16 accumulators. */
+  private static final int CA = 8;
+  /** Anchors per unit of parallel work of the cosine search: each pass over the candidates serves them all. */
+  private static final int COSINE_CHUNK = 128;
+  /** Dimensions per panel: one block's panel ({@code KC * CU} floats, 24 KiB) stays in L1 while every anchor group of the chunk uses it. */
+  private static final int KC = 192;
+
+  // The similarity block is a blocked, register-tiled matrix product: anchors packed in groups of
+  // 8 (one broadcast stream), the dimension cut into panels of KC so a candidate block's panel is
+  // reused from L1 by every group, 8 anchors x CU candidates accumulated in registers. Partial
+  // sums go to a float array and come back for the next panel, which continues each lane's fma
+  // chain in index order, so every similarity is the reference's float. The selection reads the
+  // finished block. No vector ever crosses a call: a vector passed to a method C2 does not inline
+  // is boxed on the heap, and whether C2 inlines such a call depends on its node budget and the
+  // profile of the moment, which made this search several times slower in some runs than others.
   private void cosineRows(CosineTask t, CosineLayout lay, int from, int to) {
-    int k = t.k;
+    final int k = t.k;
     for (int a = from; a < to; a++) {
       JavaKernels.simHeapInit(t.outSim, t.outIds, a * k, k);
     }
-    int tileBlocks = Math.max(1, TILE_BYTES / (t.dims * CU * 4));
-    float[] scratch = new float[CU];
-    for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
-      int te = Math.min(lay.blocks, tb + tileBlocks);
-      int a = from;
-      for (; a + 4 <= to; a += 4) {
-        cos4(t, lay, a, tb, te, scratch);
+    final int d = t.dims;
+    final int groups = (to - from + CA - 1) / CA;
+    // ap[(g*d + i)*CA + j] = dimension i of anchor from + g*CA + j (zeros past the last anchor).
+    final float[] ap = new float[groups * d * CA];
+    final float[] av = t.anchorVectors;
+    for (int a = from; a < to; a++) {
+      int g = (a - from) / CA;
+      int j = (a - from) % CA;
+      for (int i = 0; i < d; i++) {
+        ap[(g * d + i) * CA + j] = av[a * d + i];
       }
-      for (; a < to; a++) {
-        cos1(t, lay, a, tb, te, scratch);
+    }
+    final float[] acc = new float[groups * CA * CU];
+    for (int blk = 0; blk < lay.blocks; blk++) {
+      int base = blk * d * CU;
+      for (int i0 = 0; i0 < d; i0 += KC) {
+        int i1 = Math.min(d, i0 + KC);
+        for (int g = 0; g < groups; g++) {
+          dot8(ap, g * d * CA, i0, i1, lay.vectors, base, CU, acc, g * CA * CU);
+        }
+      }
+      for (int g = 0; g < groups; g++) {
+        select(t, lay, from + g * CA, Math.min(CA, to - from - g * CA), blk, acc, g * CA * CU);
       }
     }
     for (int a = from; a < to; a++) {
@@ -457,87 +717,122 @@ final class PanamaKernelProvider implements KernelProvider {
     }
   }
 
-  private static void cos4(CosineTask t, CosineLayout lay, int a, int tb, int te, float[] scratch) {
-    final int d = t.dims;
-    final float[] av = t.anchorVectors;
-    final float[] inter = lay.vectors;
+  /**
+   * Dimensions {@code [i0, i1)} of the similarities of one packed group of 8 anchors to one
+   * interleaved block of {@code CU} candidates (dimension {@code i} of the block at {@code base +
+   * i * stride}; the projection passes a stripe of the weights): {@code out[off + j*CU + lane]} continues from its
+   * stored value (from 0 when {@code i0 == 0}) with a fused multiply-add per dimension in index
+   * order, as the reference does.
+   */
+  private static void dot8(
+      float[] ap, int pa, int i0, int i1, float[] inter, int base, int stride, float[] out, int off) {
+    FloatVector p0, q0, p1, q1, p2, q2, p3, q3, p4, q4, p5, q5, p6, q6, p7, q7;
+    if (i0 == 0) {
+      p0 = FloatVector.zero(FS);
+      q0 = p0; p1 = p0; q1 = p0; p2 = p0; q2 = p0; p3 = p0; q3 = p0;
+      p4 = p0; q4 = p0; p5 = p0; q5 = p0; p6 = p0; q6 = p0; p7 = p0; q7 = p0;
+    } else {
+      p0 = FloatVector.fromArray(FS, out, off);
+      q0 = FloatVector.fromArray(FS, out, off + F);
+      p1 = FloatVector.fromArray(FS, out, off + CU);
+      q1 = FloatVector.fromArray(FS, out, off + CU + F);
+      p2 = FloatVector.fromArray(FS, out, off + 2 * CU);
+      q2 = FloatVector.fromArray(FS, out, off + 2 * CU + F);
+      p3 = FloatVector.fromArray(FS, out, off + 3 * CU);
+      q3 = FloatVector.fromArray(FS, out, off + 3 * CU + F);
+      p4 = FloatVector.fromArray(FS, out, off + 4 * CU);
+      q4 = FloatVector.fromArray(FS, out, off + 4 * CU + F);
+      p5 = FloatVector.fromArray(FS, out, off + 5 * CU);
+      q5 = FloatVector.fromArray(FS, out, off + 5 * CU + F);
+      p6 = FloatVector.fromArray(FS, out, off + 6 * CU);
+      q6 = FloatVector.fromArray(FS, out, off + 6 * CU + F);
+      p7 = FloatVector.fromArray(FS, out, off + 7 * CU);
+      q7 = FloatVector.fromArray(FS, out, off + 7 * CU + F);
+    }
+    for (int i = i0; i < i1; i++) {
+      int o = base + i * stride;
+      int x = pa + i * CA;
+      FloatVector u = FloatVector.fromArray(FS, inter, o);
+      FloatVector v = FloatVector.fromArray(FS, inter, o + F);
+      FloatVector s = FloatVector.broadcast(FS, ap[x]);
+      p0 = u.fma(s, p0);
+      q0 = v.fma(s, q0);
+      s = FloatVector.broadcast(FS, ap[x + 1]);
+      p1 = u.fma(s, p1);
+      q1 = v.fma(s, q1);
+      s = FloatVector.broadcast(FS, ap[x + 2]);
+      p2 = u.fma(s, p2);
+      q2 = v.fma(s, q2);
+      s = FloatVector.broadcast(FS, ap[x + 3]);
+      p3 = u.fma(s, p3);
+      q3 = v.fma(s, q3);
+      s = FloatVector.broadcast(FS, ap[x + 4]);
+      p4 = u.fma(s, p4);
+      q4 = v.fma(s, q4);
+      s = FloatVector.broadcast(FS, ap[x + 5]);
+      p5 = u.fma(s, p5);
+      q5 = v.fma(s, q5);
+      s = FloatVector.broadcast(FS, ap[x + 6]);
+      p6 = u.fma(s, p6);
+      q6 = v.fma(s, q6);
+      s = FloatVector.broadcast(FS, ap[x + 7]);
+      p7 = u.fma(s, p7);
+      q7 = v.fma(s, q7);
+    }
+    p0.intoArray(out, off);
+    q0.intoArray(out, off + F);
+    p1.intoArray(out, off + CU);
+    q1.intoArray(out, off + CU + F);
+    p2.intoArray(out, off + 2 * CU);
+    q2.intoArray(out, off + 2 * CU + F);
+    p3.intoArray(out, off + 3 * CU);
+    q3.intoArray(out, off + 3 * CU + F);
+    p4.intoArray(out, off + 4 * CU);
+    q4.intoArray(out, off + 4 * CU + F);
+    p5.intoArray(out, off + 5 * CU);
+    q5.intoArray(out, off + 5 * CU + F);
+    p6.intoArray(out, off + 6 * CU);
+    q6.intoArray(out, off + 6 * CU + F);
+    p7.intoArray(out, off + 7 * CU);
+    q7.intoArray(out, off + 7 * CU + F);
+  }
+
+  /**
+   * Offers block {@code blk}'s similarities of anchors {@code a0 .. a0+na-1} (rows of {@code
+   * block}) to their heaps: a vector compare with each anchor's current k-th similarity (and its
+   * label) lets only the candidates that can enter reach the scalar heap.
+   */
+  private static void select(
+      CosineTask t, CosineLayout lay, int a0, int na, int blk, float[] block, int off) {
     final int k = t.k;
     final float[] sim = t.outSim;
-    final int x0 = a * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
-    final int b0 = a * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-    float th0 = sim[b0], th1 = sim[b1], th2 = sim[b2], th3 = sim[b3];
-    for (int blk = tb; blk < te; blk++) {
-      FloatVector p0 = FloatVector.zero(FS), q0 = p0, p1 = p0, q1 = p0;
-      FloatVector p2 = p0, q2 = p0, p3 = p0, q3 = p0;
-      int base = blk * d * CU;
-      for (int i = 0; i < d; i++) {
-        int o = base + i * CU;
-        FloatVector u = FloatVector.fromArray(FS, inter, o);
-        FloatVector v = FloatVector.fromArray(FS, inter, o + F);
-        FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
-        p0 = u.fma(s, p0);
-        q0 = v.fma(s, q0);
-        s = FloatVector.broadcast(FS, av[x1 + i]);
-        p1 = u.fma(s, p1);
-        q1 = v.fma(s, q1);
-        s = FloatVector.broadcast(FS, av[x2 + i]);
-        p2 = u.fma(s, p2);
-        q2 = v.fma(s, q2);
-        s = FloatVector.broadcast(FS, av[x3 + i]);
-        p3 = u.fma(s, p3);
-        q3 = v.fma(s, q3);
+    for (int j = 0; j < na; j++) {
+      int a = a0 + j;
+      float th = sim[a * k];
+      // GE, not GT: a candidate equal to the k-th similarity can still win on index, so the
+      // scalar check decides; NaN never occurs (inputs are validated).
+      int row = off + j * CU;
+      long m = FloatVector.fromArray(FS, block, row).compare(VectorOperators.GE, th).toLong()
+          | (FloatVector.fromArray(FS, block, row + F).compare(VectorOperators.GE, th).toLong() << F);
+      if (m != 0 && lay.labels != null) {
+        int la = t.anchorLabels[a];
+        m &= IntVector.fromArray(IS_F, lay.labels, blk * CU).compare(VectorOperators.NE, la).toLong()
+            | (IntVector.fromArray(IS_F, lay.labels, blk * CU + F)
+                .compare(VectorOperators.NE, la).toLong() << F);
       }
-      th0 = cosOffer(t, lay, a, blk, p0, q0, th0, scratch);
-      th1 = cosOffer(t, lay, a + 1, blk, p1, q1, th1, scratch);
-      th2 = cosOffer(t, lay, a + 2, blk, p2, q2, th2, scratch);
-      th3 = cosOffer(t, lay, a + 3, blk, p3, q3, th3, scratch);
+      if (m != 0) {
+        offerSim(t, a, blk, block, row, m);
+      }
     }
   }
 
-  private static void cos1(CosineTask t, CosineLayout lay, int a, int tb, int te, float[] scratch) {
-    final int d = t.dims;
-    final float[] av = t.anchorVectors;
-    final float[] inter = lay.vectors;
-    final int x0 = a * d;
-    float th0 = t.outSim[a * t.k];
-    for (int blk = tb; blk < te; blk++) {
-      FloatVector p0 = FloatVector.zero(FS), q0 = p0;
-      int base = blk * d * CU;
-      for (int i = 0; i < d; i++) {
-        int o = base + i * CU;
-        FloatVector s = FloatVector.broadcast(FS, av[x0 + i]);
-        p0 = FloatVector.fromArray(FS, inter, o).fma(s, p0);
-        q0 = FloatVector.fromArray(FS, inter, o + F).fma(s, q0);
-      }
-      th0 = cosOffer(t, lay, a, blk, p0, q0, th0, scratch);
-    }
-  }
-
-  private static float cosOffer(
-      CosineTask t, CosineLayout lay, int a, int blk,
-      FloatVector lo, FloatVector hi, float th, float[] scratch) {
-    // GE, not GT: a candidate equal to the k-th similarity can still lose on index, so let the
-    // scalar check decide; NaN never occurs (inputs are validated).
-    long m = lo.compare(VectorOperators.GE, th).toLong()
-        | (hi.compare(VectorOperators.GE, th).toLong() << F);
-    if (m == 0) {
-      return th;
-    }
-    if (lay.labels != null) {
-      int la = t.anchorLabels[a];
-      m &= IntVector.fromArray(IS_F, lay.labels, blk * CU).compare(VectorOperators.NE, la).toLong()
-          | (IntVector.fromArray(IS_F, lay.labels, blk * CU + F)
-              .compare(VectorOperators.NE, la).toLong() << F);
-      if (m == 0) {
-        return th;
-      }
-    }
-    lo.intoArray(scratch, 0);
-    hi.intoArray(scratch, F);
+  /** Offers the lanes set in {@code mask} (similarities at {@code block[off..]}) to anchor a's heap. */
+  private static void offerSim(CosineTask t, int a, int blk, float[] block, int off, long mask) {
     int k = t.k;
     int base = a * k;
     float[] sim = t.outSim;
     int[] ids = t.outIds;
+    long m = mask;
     while (m != 0) {
       int lane = Long.numberOfTrailingZeros(m);
       m &= m - 1;
@@ -545,12 +840,11 @@ final class PanamaKernelProvider implements KernelProvider {
       if (c >= t.candidates || (t.excludeSelf && c == a)) {
         continue;
       }
-      float s = scratch[lane];
+      float s = block[off + lane];
       if (JavaKernels.simBeats(s, c, sim[base], ids[base])
           && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, a, c)) {
         JavaKernels.simHeapReplaceTop(sim, ids, base, k, s, c);
       }
     }
-    return sim[base];
   }
 }

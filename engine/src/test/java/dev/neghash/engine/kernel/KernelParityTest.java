@@ -25,7 +25,9 @@ class KernelParityTest {
   static Stream<Arguments> projectionShapes() {
     return others().stream().flatMap(p -> Stream.of(
         Arguments.of(p, 1, 1, 64), Arguments.of(p, 5, 63, 128), Arguments.of(p, 7, 65, 192),
-        Arguments.of(p, 9, 127, 512), Arguments.of(p, 4, 1021, 64), Arguments.of(p, 13, 784, 1024)));
+        Arguments.of(p, 9, 127, 512), Arguments.of(p, 4, 1021, 64), Arguments.of(p, 13, 784, 1024),
+        // The blocked product: several row groups, a partial group, dimensions across panels.
+        Arguments.of(p, 8, 63, 512), Arguments.of(p, 17, 1021, 1024), Arguments.of(p, 259, 385, 576)));
   }
 
   @ParameterizedTest(name = "{0} rows={1} d={2} b={3}")
@@ -65,7 +67,12 @@ class KernelParityTest {
     return others().stream().flatMap(p -> Stream.of(
         Arguments.of(p, 1, 64, 1, false), Arguments.of(p, 63, 64, 62, true), Arguments.of(p, 65, 128, 7, false),
         Arguments.of(p, 127, 192, 16, true), Arguments.of(p, 301, 256, 32, false), Arguments.of(p, 300, 320, 5, true),
-        Arguments.of(p, 1021, 512, 9, false), Arguments.of(p, 257, 1024, 256, true), Arguments.of(p, 99, 4096, 3, false)));
+        Arguments.of(p, 1021, 512, 9, false), Arguments.of(p, 257, 1024, 256, true), Arguments.of(p, 99, 4096, 3, false),
+        // The word-count forms of the Hamming kernel (1, 2 and 4 words, and the general loop at
+        // an odd count), each with full groups of four anchors, a remainder and partial blocks.
+        Arguments.of(p, 131, 64, 7, true), Arguments.of(p, 4097, 64, 16, false),
+        Arguments.of(p, 517, 128, 33, true), Arguments.of(p, 1027, 256, 12, false),
+        Arguments.of(p, 66, 256, 65, true), Arguments.of(p, 70, 3968, 5, true)));
   }
 
   @ParameterizedTest(name = "{0} n={1} b={2} k={3} sparse={4}")

@@ -1,0 +1,386 @@
+package dev.neghash.bench;
+
+import dev.neghash.engine.Progress;
+import dev.neghash.engine.kernel.KernelProvider;
+import dev.neghash.engine.kernel.KernelProviders;
+import dev.neghash.engine.lsh.PackedCodes;
+import dev.neghash.engine.lsh.Projection;
+import dev.neghash.engine.search.ExactCosineSearch;
+import dev.neghash.engine.search.Exclusions;
+import dev.neghash.engine.search.HammingSearch;
+import dev.neghash.engine.search.Neighbours;
+import dev.neghash.engine.util.Parallel;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+
+/**
+ * The engine's kernels next to the machine's own bound for the same work, measured in one run,
+ * so the ratio kernel / bound holds even on a busy machine:
+ *
+ * <ul>
+ *   <li>{@code hammingSearch} (the whole Hamming top-k of {@code anchors} x {@code n} codes with
+ *       label exclusion, Vector API provider) against {@code hammingBound}: a bare XOR + popcount
+ *       loop over the same pairs, codes interleaved and blocked in L2 as the kernel keeps them, four
+ *       anchors per candidate load, popcounts summed and nothing else;
+ *   <li>{@code cosineSearch} (exact cosine top-k of {@code cosineAnchors} x {@code n}) and {@code
+ *       project} (projection of {@code n} rows to {@code bits}) against {@code fmaBoundCosine} and
+ *       {@code fmaBoundProject}: the same number of fused multiply-adds on vectors held in
+ *       registers (16 independent accumulators), the FMA units' peak.
+ * </ul>
+ *
+ * <p>Run through {@link #main} to get the ratios printed after JMH's table; JMH options pass
+ * through, e.g. {@code -f 1 -wi 3 -i 5 -p bits=256,1024}. A ratio that jumps between runs on the
+ * same machine (a kernel 4x further from its bound than before) means C2 compiled the kernel
+ * differently; {@code -jvmArgsAppend -XX:+PrintCompilation} shows it.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
+public class KernelBoundsBenchmark {
+
+  private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+  private static final int L = LS.length();
+  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  /** Candidate codes per L2 tile, as the Hamming kernel keeps them. */
+  private static final int TILE_BYTES = 256 * 1024;
+
+  /** {@code fashion} (Debian's Fashion-MNIST, d = 784) or {@code synthetic} (seeded, d = 784). */
+  @Param({"fashion"})
+  public String data;
+
+  /** Candidates (the first {@code n} items). */
+  @Param({"60000"})
+  public int n;
+
+  /** Anchors of the Hamming search (the first items). */
+  @Param({"60000"})
+  public int anchors;
+
+  /** Code length. */
+  @Param({"256", "1024"})
+  public int bits;
+
+  /** Anchors of the exact cosine search. */
+  @Param({"512"})
+  public int cosineAnchors;
+
+  /** Neighbours per anchor. */
+  @Param({"32"})
+  public int k;
+
+  /** Worker threads. */
+  @Param({"2"})
+  public int threads;
+
+  private PackedCodes codes;
+  private PackedCodes anchorCodes;
+  private Exclusions hammingExclusions;
+  private long[] interleaved;
+  private int blocks;
+  private float[] x;
+  private float[] cosineRows;
+  private Exclusions cosineExclusions;
+  private float[] rT;
+  private float[][] xChunks;
+  private float[][] zChunks;
+  private int d;
+  private KernelProvider vector;
+
+  /** Builds codes and vectors (not timed). */
+  @Setup(Level.Trial)
+  public void setup() {
+    BenchData.Vectors v = BenchData.vectors(data, n, 784);
+    d = v.d();
+    x = v.x();
+    codes = BenchData.codes(v, bits);
+    anchorCodes = codes.slice(0, anchors);
+    hammingExclusions = new Exclusions(true, Arrays.copyOf(v.labels(), anchors), v.labels(), null, null);
+    cosineRows = Arrays.copyOf(x, cosineAnchors * d);
+    cosineExclusions =
+        new Exclusions(true, Arrays.copyOf(v.labels(), cosineAnchors), v.labels(), null, null);
+    rT = Projection.create(d, bits, BenchData.SEED).transposed();
+    // Rows in chunks of 256, as the encoder hands them to the kernel.
+    int chunks = (n + 255) / 256;
+    xChunks = new float[chunks][];
+    zChunks = new float[chunks][];
+    for (int c = 0; c < chunks; c++) {
+      int from = c * 256;
+      int to = Math.min(n, from + 256);
+      xChunks[c] = Arrays.copyOfRange(x, from * d, to * d);
+      zChunks[c] = new float[(to - from) * bits];
+    }
+    vector = KernelProviders.byName("panama");
+    int w = codes.wordsPerCode();
+    blocks = (n + L - 1) / L;
+    interleaved = new long[blocks * w * L];
+    for (int c = 0; c < n; c++) {
+      for (int q = 0; q < w; q++) {
+        interleaved[((c / L) * w + q) * L + c % L] = codes.words()[c * w + q];
+      }
+    }
+  }
+
+  /** The Hamming top-k search with label exclusion (Vector API provider). */
+  @Benchmark
+  public Neighbours hammingSearch() {
+    return HammingSearch.search(anchorCodes, codes, hammingExclusions, k, threads, vector, Progress.NONE);
+  }
+
+  /** XOR + popcount of every anchor with every candidate, nothing else (the search's bound). */
+  @Benchmark
+  public long hammingBound() {
+    final int w = codes.wordsPerCode();
+    final int tileBlocks = Math.max(1, TILE_BYTES / (w * L * 8));
+    final long[] ac = codes.words();
+    AtomicLong sink = new AtomicLong();
+    Parallel.forRange(threads, anchors, KernelProvider.ANCHORS_PER_CHUNK, (from, to) -> {
+      long[] bc = new long[4 * w * L];
+      long s = 0;
+      for (int tb = 0; tb < blocks; tb += tileBlocks) {
+        int te = Math.min(blocks, tb + tileBlocks);
+        for (int a = from; a + 4 <= to; a += 4) {
+          for (int j = 0; j < 4; j++) {
+            for (int q = 0; q < w; q++) {
+              Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, ac[(a + j) * w + q]);
+            }
+          }
+          s += popcountTile(interleaved, tb, te, w * L, bc);
+        }
+      }
+      sink.addAndGet(s);
+    });
+    return sink.get();
+  }
+
+  private static long popcountTile(long[] inter, int tb, int te, int wl, long[] bc) {
+    LongVector s0 = LongVector.zero(LS), s1 = s0, s2 = s0, s3 = s0;
+    for (int blk = tb; blk < te; blk++) {
+      int base = blk * wl;
+      for (int q = 0; q < wl; q += L) {
+        LongVector c = LongVector.fromArray(LS, inter, base + q);
+        s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, q)).lanewise(VectorOperators.BIT_COUNT));
+        s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
+        s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * wl + q)).lanewise(VectorOperators.BIT_COUNT));
+      }
+    }
+    return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** Exact cosine top-k with label exclusion (Vector API provider). */
+  @Benchmark
+  public Neighbours cosineSearch() {
+    return ExactCosineSearch.search(cosineRows, x, d, cosineExclusions, k, threads, vector, Progress.NONE);
+  }
+
+  /** As many fused multiply-adds as {@link #cosineSearch}, on registers: the FMA units' peak. */
+  @Benchmark
+  public float fmaBoundCosine() {
+    return fmaPeak((long) cosineAnchors * n * d);
+  }
+
+  /** Projection of all {@code n} rows onto {@code bits} hyperplanes (Vector API provider). */
+  @Benchmark
+  public float[][] project() {
+    Parallel.forRange(threads, xChunks.length, 1, (from, to) -> {
+      for (int c = from; c < to; c++) {
+        vector.project(xChunks[c], xChunks[c].length / d, d, rT, bits, zChunks[c]);
+      }
+    });
+    return zChunks;
+  }
+
+  /** As many fused multiply-adds as {@link #project}, on registers. */
+  @Benchmark
+  public float fmaBoundProject() {
+    return fmaPeak((long) n * d * bits);
+  }
+
+  private float fmaPeak(long fmas) {
+    long iterations = fmas / (16L * FS.length());
+    int parts = 64;
+    float[] out = new float[parts];
+    Parallel.forRange(threads, parts, 1, (from, to) -> {
+      for (int p = from; p < to; p++) {
+        out[p] = fmaLoop(iterations / parts);
+      }
+    });
+    float s = 0;
+    for (float f : out) {
+      s += f;
+    }
+    return s;
+  }
+
+  // 16 independent chains hide the FMA latency; acc * 0.5 + 0.25 stays near 0.5 (no overflow,
+  // no subnormals), so the loop runs at the units' throughput.
+  private static float fmaLoop(long iterations) {
+    FloatVector m = FloatVector.broadcast(FS, 0.5f);
+    FloatVector c = FloatVector.broadcast(FS, 0.25f);
+    FloatVector a0 = FloatVector.broadcast(FS, 0.1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0;
+    FloatVector a14 = a0, a15 = a0;
+    for (long i = 0; i < iterations; i++) {
+      a0 = a0.fma(m, c);
+      a1 = a1.fma(m, c);
+      a2 = a2.fma(m, c);
+      a3 = a3.fma(m, c);
+      a4 = a4.fma(m, c);
+      a5 = a5.fma(m, c);
+      a6 = a6.fma(m, c);
+      a7 = a7.fma(m, c);
+      a8 = a8.fma(m, c);
+      a9 = a9.fma(m, c);
+      a10 = a10.fma(m, c);
+      a11 = a11.fma(m, c);
+      a12 = a12.fma(m, c);
+      a13 = a13.fma(m, c);
+      a14 = a14.fma(m, c);
+      a15 = a15.fma(m, c);
+    }
+    return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10)
+        .add(a11).add(a12).add(a13).add(a14).add(a15).reduceLanes(VectorOperators.ADD);
+  }
+
+  /**
+   * {@code --paired [bits=256,1024] [anchors=N] [cosineAnchors=N] [data=D] [rounds=R] [only=hamming|cosine|project]}:
+   * times each kernel and its bound back to back, R rounds (after one untimed round), and prints
+   * the median of the per-round ratios. On a machine shared with other work the load changes
+   * within seconds, so a ratio of two neighbouring measurements is steadier than one of two JMH
+   * iterations a minute apart.
+   */
+  private static void paired(String[] args) {
+    Map<String, String> o = new TreeMap<>(Map.of(
+        "bits", "256,1024", "anchors", "8192", "cosineAnchors", "256", "data", "fashion",
+        "rounds", "7", "only", "hamming,cosine,project"));
+    for (int i = 1; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      o.put(kv[0], kv[1]);
+    }
+    for (String b : o.get("bits").split(",")) {
+      KernelBoundsBenchmark s = new KernelBoundsBenchmark();
+      s.data = o.get("data");
+      s.n = 60000;
+      s.anchors = Integer.parseInt(o.get("anchors"));
+      s.bits = Integer.parseInt(b);
+      s.cosineAnchors = Integer.parseInt(o.get("cosineAnchors"));
+      s.k = 32;
+      s.threads = 2;
+      s.setup();
+      int rounds = Integer.parseInt(o.get("rounds"));
+      for (String what : o.get("only").split(",")) {
+        Runnable kernel = switch (what) {
+          case "hamming" -> s::hammingSearch;
+          case "cosine" -> s::cosineSearch;
+          case "project" -> s::project;
+          default -> throw new IllegalArgumentException(what);
+        };
+        Runnable bound = switch (what) {
+          case "hamming" -> s::hammingBound;
+          case "cosine" -> s::fmaBoundCosine;
+          default -> s::fmaBoundProject;
+        };
+        double[] ratio = new double[rounds];
+        double[] kt = new double[rounds];
+        double[] bt = new double[rounds];
+        for (int r = -1; r < rounds; r++) {
+          long t0 = System.nanoTime();
+          bound.run();
+          long t1 = System.nanoTime();
+          kernel.run();
+          long t2 = System.nanoTime();
+          if (r >= 0) {
+            bt[r] = (t1 - t0) / 1e6;
+            kt[r] = (t2 - t1) / 1e6;
+            ratio[r] = kt[r] / bt[r];
+          }
+        }
+        Arrays.sort(ratio);
+        Arrays.sort(kt);
+        Arrays.sort(bt);
+        System.out.printf("%-8s bits=%-5s kernel / bound: median %.2f (range %.2f-%.2f; fastest kernel %.1f ms, bound %.1f ms)%n",
+            what, b, ratio[rounds / 2], ratio[0], ratio[rounds - 1], kt[0], bt[0]);
+      }
+    }
+  }
+
+  /** Kernel and its bound, by benchmark method name. */
+  private static final String[][] PAIRS = {
+    {"hammingSearch", "hammingBound"},
+    {"cosineSearch", "fmaBoundCosine"},
+    {"project", "fmaBoundProject"},
+  };
+
+  /**
+   * Runs this class through JMH (arguments as for JMH's own main, e.g. {@code -f 1 -wi 3 -i 5})
+   * and prints each kernel's fastest iteration over its bound's, per parameter set.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--paired")) {
+      paired(args);
+      return;
+    }
+    CommandLineOptions cli = new CommandLineOptions(args);
+    var opts = new org.openjdk.jmh.runner.options.OptionsBuilder()
+        .parent(cli)
+        .include(cli.getIncludes().isEmpty()
+            ? KernelBoundsBenchmark.class.getSimpleName() : cli.getIncludes().get(0))
+        .build();
+    Collection<RunResult> results = new Runner(opts).run();
+    Map<String, Map<String, Double>> byParams = new TreeMap<>();
+    for (RunResult r : results) {
+      var p = r.getParams();
+      String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
+      StringBuilder key = new StringBuilder();
+      for (String name : p.getParamsKeys()) {
+        key.append(name).append('=').append(p.getParam(name)).append(' ');
+      }
+      // The fastest iteration: on a shared machine other processes only ever add time.
+      double best = Double.MAX_VALUE;
+      for (var br : r.getBenchmarkResults()) {
+        for (var it : br.getIterationResults()) {
+          best = Math.min(best, it.getPrimaryResult().getScore());
+        }
+      }
+      byParams.computeIfAbsent(key.toString().trim(), x -> new TreeMap<>()).put(method, best);
+    }
+    System.out.println();
+    System.out.println("kernel / bound, fastest iteration of each (same run; 1.0 = at the bound)");
+    for (var e : byParams.entrySet()) {
+      for (String[] pair : PAIRS) {
+        Double kernel = e.getValue().get(pair[0]);
+        Double bound = e.getValue().get(pair[1]);
+        if (kernel != null && bound != null) {
+          System.out.printf("  %-15s %8.1f ms / %-15s %8.1f ms = %5.2f   [%s]%n",
+              pair[0], kernel, pair[1], bound, kernel / bound, e.getKey());
+        }
+      }
+    }
+  }
+}
