@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.neghash.engine.NegHash;
-import dev.neghash.engine.io.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.search.Neighbours;
@@ -54,9 +54,11 @@ public final class MllibComparison {
     int d;
     float[] x;
     if (which.equals("fashion")) {
-      FashionMnist f = FashionMnist.train().head(n);
+      java.nio.file.Path dir = java.nio.file.Path.of("/usr/share/datasets/fashion-mnist");
+      IdxImages f = IdxImages.load(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"))
+          .head(n);
       x = f.images();
-      d = FashionMnist.DIMS;
+      d = f.dims();
     } else {
       d = 768;
       x = synthetic(n, d, 200, 42);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.NegHash;
-import dev.neghash.engine.io.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
@@ -36,11 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 class NegHashSparkTest {
 
   static final int N = 6000;
-  static final int D = FashionMnist.DIMS;
+  static final int D = SparkTestData.FASHION_DIMS;
   static final int K = 32;
 
   static SparkSession spark;
-  static FashionMnist data;
+  static IdxImages data;
   static NegHash engine;
   static PackedCodes codes;
   static Dataset<Row> table;

@@ -2,7 +2,7 @@ package dev.neghash.spark;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.neghash.engine.io.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.search.Neighbours;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,15 +24,22 @@ final class SparkTestData {
 
   private SparkTestData() {}
 
+  /** Where Debian's dataset-fashion-mnist installs the data set. */
+  static final java.nio.file.Path FASHION_DIR = java.nio.file.Path.of("/usr/share/datasets/fashion-mnist");
+
+  /** Pixels per Fashion-MNIST image. */
+  static final int FASHION_DIMS = 784;
+
   /** The first {@code n} training images; skips the test off CI when the data set is missing. */
-  static FashionMnist fashion(int n) throws Exception {
-    if (!FashionMnist.available()) {
+  static IdxImages fashion(int n) throws Exception {
+    if (!java.nio.file.Files.isReadable(FASHION_DIR.resolve("train-images-idx3-ubyte.gz"))) {
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException("dataset-fashion-mnist must be installed in CI");
       }
       assumeTrue(false, "Fashion-MNIST is not installed (Debian package dataset-fashion-mnist)");
     }
-    return FashionMnist.train().head(n);
+    return IdxImages.load(FASHION_DIR.resolve("train-images-idx3-ubyte.gz"),
+        FASHION_DIR.resolve("train-labels-idx1-ubyte.gz")).head(n);
   }
 
   /** Rows {@code (id = idOf(i), label, embedding)}. */

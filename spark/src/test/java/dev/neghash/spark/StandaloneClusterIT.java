@@ -3,7 +3,7 @@ package dev.neghash.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neghash.engine.NegHash;
-import dev.neghash.engine.io.FashionMnist;
+import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.search.SearchOptions;
@@ -39,13 +39,13 @@ import org.junit.jupiter.api.Timeout;
 class StandaloneClusterIT {
 
   static final int N = 3000;
-  static final int D = FashionMnist.DIMS;
+  static final int D = SparkTestData.FASHION_DIMS;
   static final int K = 24;
 
   static final List<Process> daemons = new ArrayList<>();
   static Path home;
   static SparkSession spark;
-  static FashionMnist data;
+  static IdxImages data;
   static NegHash engine;
   static PackedCodes codes;
 

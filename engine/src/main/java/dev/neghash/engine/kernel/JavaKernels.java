@@ -8,6 +8,9 @@ package dev.neghash.engine.kernel;
  * Floating-point sums are always accumulated in index order with {@link Math#fma}, which is
  * exactly rounded, so a vectorised implementation that keeps that order per output element gives
  * identical floats.
+ *
+ * <p>One class (about 430 lines) because it is the single reference that every provider and the
+ * TornadoVM device code are checked against; each kernel is a static method over primitive arrays.
  */
 public final class JavaKernels {
 

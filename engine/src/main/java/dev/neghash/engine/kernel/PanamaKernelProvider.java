@@ -22,6 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Projection and cosine vectorise over outputs (bits, resp. candidates), so each output lane is
  * accumulated over the input dimension in index order with a fused multiply-add, exactly as the
  * reference does: the floats are identical.
+ *
+ * <p>Long (about 850 lines) on purpose: each kernel is written out per word count and tile shape
+ * with no vector crossing a method call, because C2 boxes a vector that reaches a method it does
+ * not inline; splitting the loops into helpers would bring that back.
  */
 final class PanamaKernelProvider implements KernelProvider {
 

@@ -31,6 +31,9 @@ import java.util.Objects;
  * independently and the per-bit sums are exact ({@link BitSums}), so a distributed encoding that
  * projects rows with {@link #project}, merges partial {@link BitSums} and binarises with {@link
  * #binarize} gives the same codes.
+ *
+ * <p>About 380 lines: the streaming session, its spill file and the per-bit sums share state
+ * that would only be passed around if split.
  */
 public final class Encoder {
 
