@@ -55,6 +55,9 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
  * through, e.g. {@code -f 1 -wi 3 -i 5 -p bits=256,1024}. A ratio that jumps between runs on the
  * same machine (a kernel 4x further from its bound than before) means C2 compiled the kernel
  * differently; {@code -jvmArgsAppend -XX:+PrintCompilation} shows it.
+ *
+ * <p>About 390 lines: each bound loop sits beside the kernel it bounds, with the same data, so one
+ * run gives every ratio.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

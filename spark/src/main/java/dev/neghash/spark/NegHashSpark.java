@@ -60,6 +60,9 @@ import scala.Tuple2;
  * runs the engine's own Hamming kernel (the Vector API provider where the executor JVM has {@code
  * --add-modules=jdk.incubator.vector}). Neighbours are ordered by ascending distance, ties by the
  * smaller id, which is the engine's order on the rows sorted by id.
+ *
+ * <p>About 450 lines: the library's entry points (mine, codes, negatives, batches) and the two
+ * distributed passes they share; the per-task work lives in {@code BlockSearch} and {@code TopK}.
  */
 public final class NegHashSpark {
 

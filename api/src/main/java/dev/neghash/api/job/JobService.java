@@ -40,6 +40,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * live beside it: {@link JobParameters} (request checks and defaults), {@link JobExecution} (a
  * job's run and every state move), {@link JobRecovery} (start-up), {@link JobRunner} (the engine
  * work and result files).
+ *
+ * <p>About 320 lines, most of them admission, lookup and the shutdown sequence, which share the
+ * job table and the executor.
  */
 @Service
 public class JobService implements SnapshotUsage, SmartLifecycle {
