@@ -31,7 +31,7 @@ class LuceneHnswTest {
     int[] labels = g.labels();
     KernelProvider kp = KernelProviders.get();
     int[] anchors = QualityReport.sampleAnchors(N, 300, 3);
-    try (LuceneHnsw h = LuceneHnsw.build(x, N, D, binaryQuantized, 16, 100, 2, dir.resolve("index"))) {
+    try (LuceneHnsw h = LuceneHnsw.build(x, N, D, binaryQuantized, 16, 100, dir.resolve("index"))) {
       assertThat(h.buildSeconds()).isPositive();
       assertThat(h.indexBytes()).isGreaterThan((long) N * (binaryQuantized ? D / 8 : 4L * D));
       LuceneHnsw.Result r = h.search(x, D, labels, anchors, K, 64, 2);
