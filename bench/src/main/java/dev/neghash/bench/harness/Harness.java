@@ -79,8 +79,8 @@ public final class Harness implements Callable<Integer> {
   List<String> methods;
 
   @Option(names = "--hnsw-queries",
-      description = "Anchors the HNSW methods search on synthetic data (all anchors on Fashion-MNIST); "
-          + "default 10000, 1000 with --quick.")
+      description = "Anchors the HNSW methods search on each data set (a seeded sample; their all-N time is "
+          + "extrapolated); default 10000, 1000 with --quick.")
   Integer hnswQueries;
 
   @Option(names = "--hnsw-m", defaultValue = "16", description = "HNSW links per node (default: ${DEFAULT-VALUE}).")

@@ -39,8 +39,8 @@ import java.util.Set;
  * @param ompWaitPolicy {@code OMP_WAIT_POLICY} for FAISS's OpenMP threads (empty: the runtime's
  *     default)
  * @param methods the methods to run ({@link #METHODS})
- * @param hnswQueries anchors the HNSW methods search on data sets whose NegHash searches are
- *     sampled (all anchors where NegHash searches all); their all-N time is extrapolated
+ * @param hnswQueries anchors the HNSW methods search on each data set (a seeded sample, all where N
+ *     is smaller); their all-N time is extrapolated
  * @param hnswM HNSW links per node (Lucene's maxConn, FAISS's M)
  * @param hnswEfConstruction HNSW beam while building (Lucene's beamWidth, FAISS's efConstruction)
  * @param hnswEf HNSW beam while searching, at least k (Lucene: the collector's size; FAISS:
