@@ -208,9 +208,10 @@ final class Report {
       b.append("| method | b | rule | build/encode s | search, all N s | mining s | peak RSS MB | B/item | overlap@k "
           + "| neg. share |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Row r : rs) {
-        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s%s | %s | %s | %s | %s | %s |\n", r.method(),
-            r.bits() == 0 ? "" : i(r.bits()), r.rule(), f(r.encodeSeconds(), 2), r.extrapolated() ? "~" : "",
-            f(r.searchAllSeconds(), 2), f(r.miningSeconds(), 2), f(r.peakRssBytes() / 1e6, 0),
+        String est = r.extrapolated() ? "~" : "";
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s%s | %s%s | %s | %s | %s | %s |\n", r.method(),
+            r.bits() == 0 ? "" : i(r.bits()), r.rule(), f(r.encodeSeconds(), 2), est,
+            f(r.searchAllSeconds(), 2), est, f(r.miningSeconds(), 2), f(r.peakRssBytes() / 1e6, 0),
             f(r.bytesPerItem(), 0), f(r.overlap(), 3), f(r.negativeShare(), 3)));
       }
       b.append('\n');
