@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -70,6 +71,32 @@ public final class Harness implements Callable<Integer> {
   @Option(names = "--negatives", defaultValue = "16",
       description = "Mined negatives per anchor scored by the share-in-exact-top-k measure (default: ${DEFAULT-VALUE}).")
   int negatives;
+
+  @Option(names = "--methods", split = ",",
+      description = "Methods to run: lsh, faiss-binary (needs lsh), exact, faiss-flat, lucene-hnsw, lucene-hnsw-bq, "
+          + "faiss-hnsw, random; 'hnsw' for the three HNSW methods, 'all' for everything "
+          + "(default: lsh,faiss-binary,exact,faiss-flat,random).")
+  List<String> methods;
+
+  @Option(names = "--hnsw-queries",
+      description = "Anchors the HNSW methods search on each data set (a seeded sample; their all-N time is "
+          + "extrapolated); default 10000, 1000 with --quick.")
+  Integer hnswQueries;
+
+  @Option(names = "--hnsw-m", defaultValue = "16", description = "HNSW links per node (default: ${DEFAULT-VALUE}).")
+  int hnswM;
+
+  @Option(names = "--hnsw-ef-construction", defaultValue = "100",
+      description = "HNSW beam while building (default: ${DEFAULT-VALUE}).")
+  int hnswEfConstruction;
+
+  @Option(names = "--hnsw-ef", defaultValue = "0",
+      description = "HNSW beam while searching, at least k (default: k).")
+  int hnswEf;
+
+  @Option(names = "--hnsw-max-n", defaultValue = "200000",
+      description = "HNSW methods skip data sets with more items (default: ${DEFAULT-VALUE}).")
+  int hnswMaxN;
 
   @Option(names = "--lsh-pairs", description = "Anchor x candidate budget of NegHash's Hamming search on synthetic data.")
   Double lshPairs;
@@ -159,6 +186,25 @@ public final class Harness implements Callable<Integer> {
         throw new CommandLine.ParameterException(commandLine(), "bits must be multiples of 64 in [64, 4096], got " + b);
       }
     }
+    Set<String> ms = new LinkedHashSet<>();
+    for (String m : methods != null ? methods : Settings.DEFAULT_METHODS) {
+      switch (m) {
+        case "all" -> ms.addAll(Settings.METHODS);
+        case "hnsw" -> ms.addAll(Settings.HNSW_METHODS);
+        default -> {
+          if (!Settings.METHODS.contains(m)) {
+            throw new CommandLine.ParameterException(commandLine(), "unknown method '" + m + "'; use "
+                + Settings.METHODS + ", hnsw or all");
+          }
+          ms.add(m);
+        }
+      }
+    }
+    if (ms.contains("faiss-binary") && !ms.contains("lsh")) {
+      throw new CommandLine.ParameterException(commandLine(), "faiss-binary searches NegHash's codes: add lsh");
+    }
+    Set<String> ordered = new LinkedHashSet<>(Settings.METHODS);
+    ordered.retainAll(ms);
     List<DatasetSpec> specs = new ArrayList<>();
     if (datasets.contains("fashion-pixels")) {
       specs.add(new DatasetSpec("fashion-pixels", Kind.FASHION_PIXELS, fl, 784, true));
@@ -184,7 +230,8 @@ public final class Harness implements Callable<Integer> {
         or(qualityPairs, quick ? 1e7 : 1e8),
         qualityMax != null ? qualityMax : quick ? 200 : 1000,
         64, specs, note, childTimeoutMinutes, Math.max(1, repeat != null ? repeat : quick ? 1 : 3), repeatSeconds,
-        ompWaitPolicy);
+        ompWaitPolicy, Set.copyOf(ordered), hnswQueries != null ? hnswQueries : quick ? 1000 : 10_000,
+        hnswM, hnswEfConstruction, Math.max(kk, hnswEf), hnswMaxN);
   }
 
   private CommandLine commandLine() {

@@ -58,6 +58,14 @@ final class Orchestrator {
     try {
       facts.putAll(MachineInfo.describe());
       facts.put("kernel provider", KernelProviders.selection().provider().name());
+      facts.put("methods", String.join(", ", Settings.METHODS.stream().filter(s::runs).toList()));
+      if (Settings.HNSW_METHODS.stream().anyMatch(s::runs)) {
+        facts.put("HNSW", String.format("M=%d, efConstruction=%d, ef=%d (Lucene %s; FAISS IndexHNSWFlat); "
+                + "%,d searched anchors per data set (all where N is smaller), all-N time extrapolated; "
+                + "skipped above N = %,d",
+            s.hnswM(), s.hnswEfConstruction(), s.hnswEf(), org.apache.lucene.util.Version.LATEST, s.hnswQueries(),
+            s.hnswMaxN()));
+      }
       facts.put("threads", Integer.toString(s.threads()));
       facts.put("k", Integer.toString(s.k()));
       facts.put("seed", Long.toString(s.seed()));
@@ -111,95 +119,184 @@ final class Orchestrator {
     int mFb = anchors(s.faissBinaryPairs(), n, n);
     int mEx = spec.allAnchors() ? n : anchors(s.exactFma(), (double) n * d, n);
     int mFf = anchors(s.faissFlatFma(), (double) n * d, n);
-    int mQ = Math.min(Math.min(s.qualityMax(), anchors(s.qualityPairs(), n, n)),
-        Math.min(Math.min(mLsh, mFb), Math.min(mEx, mFf)));
+    int mH = Math.min(n, Math.max(s.minAnchors(), s.hnswQueries()));
+    boolean hnswHere = n <= s.hnswMaxN();
+    boolean anyHnsw = Settings.HNSW_METHODS.stream().anyMatch(s::runs);
+    int mQ = Math.min(s.qualityMax(), anchors(s.qualityPairs(), n, n));
+    if (s.runs("lsh")) {
+      mQ = Math.min(mQ, Math.min(mLsh, mFb));
+    }
+    if (s.runs("exact")) {
+      mQ = Math.min(mQ, mEx);
+    }
+    if (s.runs("faiss-flat")) {
+      mQ = Math.min(mQ, mFf);
+    }
+    if (anyHnsw && hnswHere) {
+      mQ = Math.min(mQ, mH);
+    }
     Path aLsh = anchorFile(dir, "lsh", n, mLsh);
     Path aFb = anchorFile(dir, "faiss-binary", n, mFb);
     Path aEx = anchorFile(dir, "exact", n, mEx);
     Path aFf = anchorFile(dir, "faiss-flat", n, mFf);
+    Path aH = anchorFile(dir, "hnsw", n, mH);
     Path aQ = anchorFile(dir, "quality", n, mQ);
     int[] fbAnchors = NpyInts.read(aFb);
     int[] qAnchors = NpyInts.read(aQ);
     List<String> evalMethods = new ArrayList<>();
     Map<String, Integer> rowOf = new LinkedHashMap<>();
 
-    for (int b : s.bits()) {
-      String name = "lsh-" + b;
-      Properties p = java("lsh", heap(Math.min(512L << 20, 4L * b * n) + (long) n * (3 * b / 8 + 8)
-              + (long) (mLsh + mFb) * k * 8),
-          List.of("--data", dir.toString(), "--bits", Integer.toString(b), "--k", Integer.toString(k),
-              "--threads", Integer.toString(s.threads()), "--seed", Long.toString(s.seed()),
-              "--anchors", aLsh.toString(), "--self-anchors", aFb.toString(), "--keep", aQ.toString(),
-              "--out", dir.toString(), "--name", name, "--repeat", Integer.toString(s.repeat()),
-              "--repeat-seconds", Double.toString(s.repeatSeconds())),
-          dir.resolve(name));
-      double enc = num(p, "encode_s");
-      long rss = (long) num(p, "rss_bytes");
-      double bpi = num(p, "bytes_per_item");
-      String spill = num(p, "spilled_bytes") > 0
-          ? "; encoder spilled " + mb((long) num(p, "spilled_bytes")) + " of projections to disk" : "";
-      rowOf.put("neghash-lsh-" + b, rows.size());
-      rows.add(row(spec, "neghash-lsh", b, Rule.LABELS, num(p, "load_s"), enc, (int) num(p, "search_anchors"),
-          num(p, "search_s"), rss, bpi, "kernel " + p.getProperty("provider") + spill));
-      rowOf.put("neghash-lsh-self-" + b, rows.size());
-      rows.add(row(spec, "neghash-lsh", b, Rule.SELF, num(p, "load_s"), enc, (int) num(p, "self_anchors"),
-          num(p, "search_self_s"), rss, bpi, "same process as the labels row; same anchors as FAISS binary"));
-      evalMethods.add(line("neghash-lsh-" + b, Rule.LABELS, dir.resolve(name + ".labels.ids.npy")));
-      evalMethods.add(line("neghash-lsh-self-" + b, Rule.SELF, dir.resolve(name + ".selfkeep.ids.npy")));
+    if (s.runs("lsh")) {
+      for (int b : s.bits()) {
+        String name = "lsh-" + b;
+        Properties p = java("lsh", heap(Math.min(512L << 20, 4L * b * n) + (long) n * (3 * b / 8 + 8)
+                + (long) (mLsh + mFb) * k * 8),
+            List.of("--data", dir.toString(), "--bits", Integer.toString(b), "--k", Integer.toString(k),
+                "--threads", Integer.toString(s.threads()), "--seed", Long.toString(s.seed()),
+                "--anchors", aLsh.toString(), "--self-anchors", aFb.toString(), "--keep", aQ.toString(),
+                "--out", dir.toString(), "--name", name, "--repeat", Integer.toString(s.repeat()),
+                "--repeat-seconds", Double.toString(s.repeatSeconds())),
+            dir.resolve(name));
+        double enc = num(p, "encode_s");
+        long rss = (long) num(p, "rss_bytes");
+        double bpi = num(p, "bytes_per_item");
+        String spill = num(p, "spilled_bytes") > 0
+            ? "; encoder spilled " + mb((long) num(p, "spilled_bytes")) + " of projections to disk" : "";
+        rowOf.put("neghash-lsh-" + b, rows.size());
+        rows.add(row(spec, "neghash-lsh", b, Rule.LABELS, num(p, "load_s"), enc, (int) num(p, "search_anchors"),
+            num(p, "search_s"), rss, bpi, "kernel " + p.getProperty("provider") + spill));
+        rowOf.put("neghash-lsh-self-" + b, rows.size());
+        rows.add(row(spec, "neghash-lsh", b, Rule.SELF, num(p, "load_s"), enc, (int) num(p, "self_anchors"),
+            num(p, "search_self_s"), rss, bpi, "same process as the labels row; same anchors as FAISS binary"));
+        evalMethods.add(line("neghash-lsh-" + b, Rule.LABELS, dir.resolve(name + ".labels.ids.npy")));
+        evalMethods.add(line("neghash-lsh-self-" + b, Rule.SELF, dir.resolve(name + ".selfkeep.ids.npy")));
 
-      Path codes = dir.resolve(name + ".codes.npy");
-      Properties f = python("binary", List.of("--data", codes.toString(), "--anchors", aFb.toString(),
-          "--out", dir.resolve("faiss-binary-" + b).toString()), dir.resolve("faiss-binary-" + b));
-      rowOf.put("faiss-binary-" + b, rows.size());
-      rows.add(row(spec, "faiss-binary-flat", b, Rule.SELF, num(f, "load_s"), num(f, "build_s"),
-          (int) num(f, "search_anchors"), num(f, "search_s"), (long) num(f, "rss_bytes"), num(f, "bytes_per_item"),
-          "IndexBinaryFlat over NegHash's codes; encode column is index.add"));
-      int[] fIds = NpyInts.read(dir.resolve("faiss-binary-" + b + ".ids.npy"));
-      int[] fDist = NpyInts.read(dir.resolve("faiss-binary-" + b + ".dist.npy"));
-      int[] nIds = NpyInts.read(dir.resolve(name + ".self.ids.npy"));
-      int[] nDist = NpyInts.read(dir.resolve(name + ".self.dist.npy"));
-      CrossCheck.compare(spec.name() + " b=" + b, fbAnchors, k, nIds, nDist, fIds, fDist);
-      String ok = String.format("%s, b=%d: NegHash's Hamming top-%d distances equal FAISS IndexBinaryFlat's for all %d anchors",
-          spec.name(), b, k, fbAnchors.length);
-      checks.add(ok);
-      log.println("  cross-check ok: " + ok);
-      Path fKeep = dir.resolve("faiss-binary-" + b + ".keep.ids.npy");
-      NpyInts.write(fKeep, dropSelf(fIds, k, fbAnchors, qAnchors));
-      evalMethods.add(line("faiss-binary-" + b, Rule.SELF, fKeep));
-      if (!s.keepWork()) {
-        Files.deleteIfExists(codes);
+        Path codes = dir.resolve(name + ".codes.npy");
+        if (!s.runs("faiss-binary")) {
+          if (!s.keepWork()) {
+            Files.deleteIfExists(codes);
+          }
+          continue;
+        }
+        Properties f = python("binary", List.of("--data", codes.toString(), "--anchors", aFb.toString(),
+            "--out", dir.resolve("faiss-binary-" + b).toString()), dir.resolve("faiss-binary-" + b));
+        rowOf.put("faiss-binary-" + b, rows.size());
+        rows.add(row(spec, "faiss-binary-flat", b, Rule.SELF, num(f, "load_s"), num(f, "build_s"),
+            (int) num(f, "search_anchors"), num(f, "search_s"), (long) num(f, "rss_bytes"), num(f, "bytes_per_item"),
+            "IndexBinaryFlat over NegHash's codes; encode column is index.add"));
+        int[] fIds = NpyInts.read(dir.resolve("faiss-binary-" + b + ".ids.npy"));
+        int[] fDist = NpyInts.read(dir.resolve("faiss-binary-" + b + ".dist.npy"));
+        int[] nIds = NpyInts.read(dir.resolve(name + ".self.ids.npy"));
+        int[] nDist = NpyInts.read(dir.resolve(name + ".self.dist.npy"));
+        CrossCheck.compare(spec.name() + " b=" + b, fbAnchors, k, nIds, nDist, fIds, fDist);
+        String ok = String.format("%s, b=%d: NegHash's Hamming top-%d distances equal FAISS IndexBinaryFlat's for all %d anchors",
+            spec.name(), b, k, fbAnchors.length);
+        checks.add(ok);
+        log.println("  cross-check ok: " + ok);
+        Path fKeep = dir.resolve("faiss-binary-" + b + ".keep.ids.npy");
+        NpyInts.write(fKeep, dropSelf(fIds, k, fbAnchors, qAnchors));
+        evalMethods.add(line("faiss-binary-" + b, Rule.SELF, fKeep));
+        if (!s.keepWork()) {
+          Files.deleteIfExists(codes);
+        }
+      }
+
+    }
+
+    if (s.runs("exact")) {
+      Properties e = java("exact", heap(2L * n * d * 4 + (long) mEx * (d * 4 + k * 8)),
+          List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
+              "--anchors", aEx.toString(), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "exact",
+              "--repeat", Integer.toString(s.repeat()), "--repeat-seconds", Double.toString(s.repeatSeconds())),
+          dir.resolve("exact"));
+      rowOf.put("neghash-exact", rows.size());
+      rows.add(row(spec, "neghash-exact", 0, Rule.LABELS, num(e, "load_s"), 0, (int) num(e, "search_anchors"),
+          num(e, "search_s"), (long) num(e, "rss_bytes"), num(e, "bytes_per_item"), "kernel " + e.getProperty("provider")));
+      evalMethods.add(line("neghash-exact", Rule.LABELS, dir.resolve("exact.labels.ids.npy")));
+    }
+
+    if (s.runs("faiss-flat")) {
+      Properties ff = python("flat", List.of("--data", dir.resolve("x.npy").toString(), "--anchors", aFf.toString(),
+          "--out", dir.resolve("faiss-flat").toString()), dir.resolve("faiss-flat"));
+      rowOf.put("faiss-flat-ip", rows.size());
+      rows.add(row(spec, "faiss-flat-ip", 0, Rule.SELF, num(ff, "load_s"), num(ff, "build_s"),
+          (int) num(ff, "search_anchors"), num(ff, "search_s"), (long) num(ff, "rss_bytes"), num(ff, "bytes_per_item"),
+          "IndexFlatIP over the unit floats; encode column is index.add"));
+      Path ffKeep = dir.resolve("faiss-flat.keep.ids.npy");
+      NpyInts.write(ffKeep, dropSelf(NpyInts.read(dir.resolve("faiss-flat.ids.npy")), k, NpyInts.read(aFf), qAnchors));
+      evalMethods.add(line("faiss-flat-ip", Rule.SELF, ffKeep));
+    }
+
+    if (anyHnsw && !hnswHere) {
+      String skip = String.format("%s: HNSW methods skipped (N = %,d > --hnsw-max-n %,d)", spec.name(), n, s.hnswMaxN());
+      facts.merge("skipped", skip, (x, y) -> x + "; " + y);
+      log.println("  " + skip);
+    }
+    if (hnswHere) {
+      for (String hm : List.of("lucene-hnsw", "lucene-hnsw-bq")) {
+        if (!s.runs(hm)) {
+          continue;
+        }
+        boolean bq = hm.endsWith("-bq");
+        Properties h = java("hnsw", heap(2L * n * d * 4 + 1024L * n + (long) mH * k * 4),
+            List.of("--data", dir.toString(), "--bq", Boolean.toString(bq), "--k", Integer.toString(k),
+                "--m", Integer.toString(s.hnswM()), "--ef-construction", Integer.toString(s.hnswEfConstruction()),
+                "--ef", Integer.toString(s.hnswEf()), "--threads", Integer.toString(s.threads()),
+                "--anchors", aH.toString(), "--keep", aQ.toString(), "--out", dir.toString(), "--name", hm,
+                "--repeat", Integer.toString(s.repeat()), "--repeat-seconds", Double.toString(s.repeatSeconds())),
+            dir.resolve(hm));
+        rowOf.put(hm, rows.size());
+        rows.add(row(spec, hm, 0, Rule.LABELS, num(h, "load_s"), num(h, "encode_s"), (int) num(h, "search_anchors"),
+            num(h, "search_s"), (long) num(h, "rss_bytes"), num(h, "bytes_per_item"),
+            String.format(java.util.Locale.ROOT, "Lucene %s %s, M=%d, beamWidth=%d, ef=%d; label filter inside "
+                    + "the graph search, %d search threads; %.0f nodes visited per query; encode column is the index "
+                    + "build (one thread: Lucene inserts into the graph as documents are added)%s",
+                org.apache.lucene.util.Version.LATEST,
+                bq ? "Lucene102HnswBinaryQuantizedVectorsFormat (graph searched on 1-bit vectors, no float re-ranking)"
+                    : "Lucene99HnswVectorsFormat (float32)",
+                s.hnswM(), s.hnswEfConstruction(), s.hnswEf(), s.threads(), num(h, "visited_per_query"),
+                " (B/item: index files on disk)")));
+        evalMethods.add(line(hm, Rule.LABELS, dir.resolve(hm + ".labels.ids.npy")));
+      }
+      if (s.runs("faiss-hnsw")) {
+        Properties fh = python("hnsw", List.of("--data", dir.resolve("x.npy").toString(),
+            "--labels", dir.resolve("labels.npy").toString(), "--anchors", aH.toString(),
+            "--m", Integer.toString(s.hnswM()), "--ef-construction", Integer.toString(s.hnswEfConstruction()),
+            "--ef", Integer.toString(s.hnswEf()), "--out", dir.resolve("faiss-hnsw").toString()),
+            dir.resolve("faiss-hnsw"));
+        rowOf.put("faiss-hnsw", rows.size());
+        rows.add(row(spec, "faiss-hnsw", 0, Rule.LABELS, num(fh, "load_s"), num(fh, "build_s"),
+            (int) num(fh, "search_anchors"), num(fh, "search_s"), (long) num(fh, "rss_bytes"),
+            num(fh, "bytes_per_item"),
+            String.format(java.util.Locale.ROOT, "IndexHNSWFlat (inner product), M=%d, efConstruction=%d, "
+                    + "efSearch=max(%d, k'); labels by over-fetching k' = 2k, doubled for anchors left short: "
+                    + "%d rounds, mean k' %.0f, max k' %d; encode column is index.add (%d OpenMP threads)",
+                s.hnswM(), s.hnswEfConstruction(), s.hnswEf(), (int) num(fh, "rounds"), num(fh, "mean_fetched"),
+                (int) num(fh, "max_fetched"), s.threads())));
+        Path fhKeep = dir.resolve("faiss-hnsw.keep.ids.npy");
+        NpyInts.write(fhKeep, Searches.rowsOf(NpyInts.read(dir.resolve("faiss-hnsw.ids.npy")), k, NpyInts.read(aH),
+            qAnchors));
+        evalMethods.add(line("faiss-hnsw", Rule.LABELS, fhKeep));
       }
     }
 
-    Properties e = java("exact", heap(2L * n * d * 4 + (long) mEx * (d * 4 + k * 8)),
-        List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
-            "--anchors", aEx.toString(), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "exact",
-            "--repeat", Integer.toString(s.repeat()), "--repeat-seconds", Double.toString(s.repeatSeconds())),
-        dir.resolve("exact"));
-    rowOf.put("neghash-exact", rows.size());
-    rows.add(row(spec, "neghash-exact", 0, Rule.LABELS, num(e, "load_s"), 0, (int) num(e, "search_anchors"),
-        num(e, "search_s"), (long) num(e, "rss_bytes"), num(e, "bytes_per_item"), "kernel " + e.getProperty("provider")));
-    evalMethods.add(line("neghash-exact", Rule.LABELS, dir.resolve("exact.labels.ids.npy")));
+    if (s.runs("random")) {
+      Properties r = java("random", heap((long) n * (8 + 4L * s.threads())),
+          List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
+              "--seed", Long.toString(s.seed()), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "random"),
+          dir.resolve("random"));
+      rowOf.put("random", rows.size());
+      rows.add(row(spec, "random", 0, Rule.LABELS, 0, 0, (int) num(r, "search_anchors"), num(r, "search_s"),
+          (long) num(r, "rss_bytes"), num(r, "bytes_per_item"), "uniform draw among other-label items"));
+      evalMethods.add(line("random", Rule.LABELS, dir.resolve("random.labels.ids.npy")));
+    }
 
-    Properties ff = python("flat", List.of("--data", dir.resolve("x.npy").toString(), "--anchors", aFf.toString(),
-        "--out", dir.resolve("faiss-flat").toString()), dir.resolve("faiss-flat"));
-    rowOf.put("faiss-flat-ip", rows.size());
-    rows.add(row(spec, "faiss-flat-ip", 0, Rule.SELF, num(ff, "load_s"), num(ff, "build_s"),
-        (int) num(ff, "search_anchors"), num(ff, "search_s"), (long) num(ff, "rss_bytes"), num(ff, "bytes_per_item"),
-        "IndexFlatIP over the unit floats; encode column is index.add"));
-    Path ffKeep = dir.resolve("faiss-flat.keep.ids.npy");
-    NpyInts.write(ffKeep, dropSelf(NpyInts.read(dir.resolve("faiss-flat.ids.npy")), k, NpyInts.read(aFf), qAnchors));
-    evalMethods.add(line("faiss-flat-ip", Rule.SELF, ffKeep));
-
-    Properties r = java("random", heap((long) n * (8 + 4L * s.threads())),
-        List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
-            "--seed", Long.toString(s.seed()), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "random"),
-        dir.resolve("random"));
-    rowOf.put("random", rows.size());
-    rows.add(row(spec, "random", 0, Rule.LABELS, 0, 0, (int) num(r, "search_anchors"), num(r, "search_s"),
-        (long) num(r, "rss_bytes"), num(r, "bytes_per_item"), "uniform draw among other-label items"));
-    evalMethods.add(line("random", Rule.LABELS, dir.resolve("random.labels.ids.npy")));
-
+    if (evalMethods.isEmpty()) {
+      if (!s.keepWork()) {
+        deleteTree(dir);
+      }
+      return;
+    }
     Path methods = dir.resolve("methods.tsv");
     Files.write(methods, evalMethods);
     Properties q = java("eval", heap((long) n * d * 4

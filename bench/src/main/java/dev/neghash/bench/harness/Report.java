@@ -58,6 +58,8 @@ final class Report {
     info.facts().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     b.append('\n');
     targets(b, s, rows);
+    graphs(b, s, rows);
+    scaling(b, s, rows);
     b.append("## Cross-check against FAISS\n\n");
     if (info.crossChecks().isEmpty()) {
       b.append("No cross-check ran.\n\n");
@@ -175,6 +177,104 @@ final class Report {
       }
     }
     b.append('\n');
+  }
+
+  /** Methods compared with the graph indexes, in table order. */
+  private static boolean graphPeer(Row r) {
+    return (r.method().equals("neghash-lsh") && r.rule().equals("labels")) || r.method().equals("neghash-exact")
+        || r.method().equals("faiss-flat-ip") || Settings.HNSW_METHODS.contains(r.method());
+  }
+
+  /** HNSW against LSH and exact mining, per data set that has HNSW rows. */
+  static void graphs(StringBuilder b, Settings s, List<Row> rows) {
+    Set<String> sets = new LinkedHashSet<>();
+    rows.stream().filter(r -> Settings.HNSW_METHODS.contains(r.method())).forEach(r -> sets.add(r.dataset()));
+    if (sets.isEmpty()) {
+      return;
+    }
+    b.append("## Graph indexes (HNSW) against LSH\n\n");
+    b.append(String.format(Locale.ROOT, "Mining one epoch with an HNSW index means building it over the epoch's "
+        + "embeddings and searching every anchor; LSH mining means encoding and searching. Both are timed here as "
+        + "*build/encode* + *search, all N* (extrapolated from a sample where marked ~), top-%d with the anchor's "
+        + "label excluded. Lucene applies the label filter inside its graph search (k admissible results); FAISS "
+        + "IndexHNSWFlat has no per-query filter in this version, so it over-fetches k' = 2k, drops the anchor's "
+        + "label and searches again with k' doubled for anchors left short (the note says how far k' went). "
+        + "FAISS IndexFlatIP is exact but only excludes the anchor (`self`). B/item: bytes stored per item "
+        + "(LSH: the code; Lucene: index files on disk; FAISS HNSW: vectors + links).\n\n", s.k()));
+    for (String ds : sets) {
+      List<Row> rs = rows.stream().filter(r -> r.dataset().equals(ds) && graphPeer(r)).toList();
+      Row first = rs.get(0);
+      b.append(String.format(Locale.ROOT, "### %s (N = %,d, d = %d)\n\n", ds, first.n(), first.d()));
+      b.append("| method | b | rule | build/encode s | search, all N s | mining s | peak RSS MB | B/item | overlap@k "
+          + "| neg. share |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Row r : rs) {
+        String est = r.extrapolated() ? "~" : "";
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s%s | %s%s | %s | %s | %s | %s |\n", r.method(),
+            r.bits() == 0 ? "" : i(r.bits()), r.rule(), f(r.encodeSeconds(), 2), est,
+            f(r.searchAllSeconds(), 2), est, f(r.miningSeconds(), 2), f(r.peakRssBytes() / 1e6, 0),
+            f(r.bytesPerItem(), 0), f(r.overlap(), 3), f(r.negativeShare(), 3)));
+      }
+      b.append('\n');
+      for (Row h : rs) {
+        if (!Settings.HNSW_METHODS.contains(h.method())) {
+          continue;
+        }
+        for (Row l : rs) {
+          if (!l.method().equals("neghash-lsh")) {
+            continue;
+          }
+          double t = h.miningSeconds() / l.miningSeconds();
+          b.append(String.format(Locale.ROOT, "- %s vs LSH b=%d: mining %s (%.2f s vs %.2f s); overlap@%d %s "
+                  + "(%.3f vs %.3f); peak RSS %.0f MB vs %.0f MB; %.0f vs %.0f B/item.\n",
+              h.method(), l.bits(), t >= 1 ? String.format(Locale.ROOT, "LSH %.1fx faster", t)
+                  : String.format(Locale.ROOT, "HNSW %.1fx faster", 1 / t),
+              h.miningSeconds(), l.miningSeconds(), s.k(), h.overlap() >= l.overlap() ? "HNSW higher" : "LSH higher",
+              h.overlap(), l.overlap(), h.peakRssBytes() / 1e6, l.peakRssBytes() / 1e6, h.bytesPerItem(),
+              l.bytesPerItem()));
+        }
+      }
+      b.append('\n');
+    }
+  }
+
+  /** Mining time against N on the synthetic data: the table behind scaling.png. */
+  static void scaling(StringBuilder b, Settings s, List<Row> rows) {
+    List<Row> syn = rows.stream().filter(r -> r.dataset().startsWith("synthetic")).toList();
+    if (syn.isEmpty()) {
+      return;
+    }
+    List<String> cols = new java.util.ArrayList<>();
+    for (int bits : s.bits()) {
+      cols.add("neghash-lsh/" + bits);
+    }
+    cols.addAll(List.of("neghash-exact/0", "faiss-flat-ip/0"));
+    Settings.HNSW_METHODS.forEach(m -> cols.add(m + "/0"));
+    List<String> present = cols.stream().filter(c -> syn.stream().anyMatch(r -> key(r).equals(c))).toList();
+    b.append("## Scaling: mining time against N (synthetic)\n\n");
+    b.append("Encode/build + search of all N anchors in seconds, labels excluded (FAISS IndexFlatIP: only the "
+        + "anchor); ~ marks times extrapolated from a sample of anchors. The data behind `scaling.png`.\n\n");
+    b.append("| N |");
+    present.forEach(c -> b.append(' ').append(c.endsWith("/0") ? c.substring(0, c.length() - 2)
+        : "LSH b=" + c.substring(c.indexOf('/') + 1)).append(" |"));
+    b.append("\n|---:|");
+    present.forEach(c -> b.append("---:|"));
+    b.append('\n');
+    java.util.TreeSet<Integer> ns = new java.util.TreeSet<>();
+    syn.forEach(r -> ns.add(r.n()));
+    for (int n : ns) {
+      b.append(String.format(Locale.ROOT, "| %,d |", n));
+      for (String c : present) {
+        Optional<Row> r = syn.stream().filter(x -> x.n() == n && key(x).equals(c)).findFirst();
+        b.append(' ').append(r.map(x -> (x.extrapolated() ? "~" : "") + f(x.miningSeconds(), 2)).orElse("")).append(" |");
+      }
+      b.append('\n');
+    }
+    b.append('\n');
+  }
+
+  private static String key(Row r) {
+    boolean rowRule = r.rule().equals(r.method().startsWith("faiss-flat") ? "self" : "labels");
+    return rowRule ? r.method() + "/" + r.bits() : "";
   }
 
   static Optional<Row> find(List<Row> rows, String dataset, String method, int bits, String rule) {

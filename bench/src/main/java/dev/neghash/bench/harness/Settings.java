@@ -2,6 +2,7 @@ package dev.neghash.bench.harness;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything a harness run is configured by.
@@ -37,6 +38,14 @@ import java.util.List;
  * @param repeatSeconds no further run once a search has spent this long (long searches run once)
  * @param ompWaitPolicy {@code OMP_WAIT_POLICY} for FAISS's OpenMP threads (empty: the runtime's
  *     default)
+ * @param methods the methods to run ({@link #METHODS})
+ * @param hnswQueries anchors the HNSW methods search on each data set (a seeded sample, all where N
+ *     is smaller); their all-N time is extrapolated
+ * @param hnswM HNSW links per node (Lucene's maxConn, FAISS's M)
+ * @param hnswEfConstruction HNSW beam while building (Lucene's beamWidth, FAISS's efConstruction)
+ * @param hnswEf HNSW beam while searching, at least k (Lucene: the collector's size; FAISS:
+ *     efSearch = max(ef, k'))
+ * @param hnswMaxN the HNSW methods skip data sets with more items than this
  */
 record Settings(
     Path out,
@@ -61,4 +70,26 @@ record Settings(
     int childTimeoutMinutes,
     int repeat,
     double repeatSeconds,
-    String ompWaitPolicy) {}
+    String ompWaitPolicy,
+    Set<String> methods,
+    int hnswQueries,
+    int hnswM,
+    int hnswEfConstruction,
+    int hnswEf,
+    int hnswMaxN) {
+
+  /** Every method, in run order. */
+  static final List<String> METHODS = List.of("lsh", "faiss-binary", "exact", "faiss-flat", "lucene-hnsw",
+      "lucene-hnsw-bq", "faiss-hnsw", "random");
+
+  /** The methods run unless {@code --methods} says otherwise. */
+  static final List<String> DEFAULT_METHODS = List.of("lsh", "faiss-binary", "exact", "faiss-flat", "random");
+
+  /** The HNSW methods. */
+  static final List<String> HNSW_METHODS = List.of("lucene-hnsw", "lucene-hnsw-bq", "faiss-hnsw");
+
+  /** Whether {@code method} runs. */
+  boolean runs(String method) {
+    return methods.contains(method);
+  }
+}

@@ -23,7 +23,8 @@ import java.util.Properties;
 /**
  * One method of the harness in its own JVM, so that its peak RSS is its own: {@code noop} (JVM
  * baseline), {@code lsh} (NegHash encode + Hamming search), {@code exact} (NegHash exact cosine
- * search), {@code random} (random negatives) and {@code eval} (quality of every method's lists).
+ * search), {@code hnsw} (Apache Lucene's HNSW graph: build + label-filtered search, see {@link
+ * LuceneHnsw}), {@code random} (random negatives) and {@code eval} (quality of every method's lists).
  * Arguments are {@code --key value} pairs; results go to the {@code --props} file.
  *
  * <p>Every timed search is preceded by an untimed warm-up search of a few anchors against a
@@ -36,7 +37,7 @@ public final class Worker {
   /** Runs the mode in {@code args[0]}. */
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      throw new IllegalArgumentException("usage: Worker noop|lsh|exact|random|eval --key value ...");
+      throw new IllegalArgumentException("usage: Worker noop|lsh|exact|hnsw|random|eval --key value ...");
     }
     Map<String, String> a = new HashMap<>();
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -52,6 +53,7 @@ public final class Worker {
       case "noop" -> { }
       case "lsh" -> lsh(a, kp, out);
       case "exact" -> exact(a, kp, out);
+      case "hnsw" -> hnsw(a, out);
       case "random" -> random(a, out);
       case "eval" -> eval(a, kp, out);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -167,6 +169,62 @@ public final class Worker {
     out.setProperty("search_s", Double.toString(nb.seconds()));
     out.setProperty("search_anchors", Integer.toString(anchors.length));
     NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(nb.result().ids(), k, anchors, keep));
+  }
+
+  /**
+   * Lucene HNSW: builds the index of all rows (timed once: a trainer rebuilds it every epoch, as
+   * the embeddings move), then searches the anchors with the label filter.
+   */
+  private static void hnsw(Map<String, String> a, Properties out) throws IOException {
+    Path data = Path.of(req(a, "data"));
+    boolean bq = Boolean.parseBoolean(req(a, "bq"));
+    int k = Integer.parseInt(req(a, "k"));
+    int m = Integer.parseInt(req(a, "m"));
+    int efConstruction = Integer.parseInt(req(a, "ef-construction"));
+    int ef = Integer.parseInt(req(a, "ef"));
+    int threads = Integer.parseInt(req(a, "threads"));
+    Path outDir = Path.of(req(a, "out"));
+    String name = req(a, "name");
+    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+    int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
+    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+    long t0 = System.nanoTime();
+    int[] shape = new int[2];
+    float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+    out.setProperty("load_s", Double.toString((System.nanoTime() - t0) / 1e9));
+    int n = shape[0];
+    int d = shape[1];
+
+    // Untimed warm-up: a small index and a few searches, so the timed work runs compiled code.
+    int nw = Math.min(n, 4096);
+    if (nw > k + 1) {
+      int[] wa = new int[Math.min(nw, 256)];
+      Arrays.setAll(wa, i -> i);
+      try (LuceneHnsw w = LuceneHnsw.build(Arrays.copyOf(x, nw * d), nw, d, bq, m, efConstruction,
+          outDir.resolve(name + ".warmup"))) {
+        w.search(x, d, Arrays.copyOf(labels, nw), wa, k, ef, threads);
+      }
+    }
+    try (LuceneHnsw h = LuceneHnsw.build(x, n, d, bq, m, efConstruction, outDir.resolve(name + ".index"))) {
+      out.setProperty("encode_s", Double.toString(h.buildSeconds()));
+      out.setProperty("bytes_per_item", Double.toString((double) h.indexBytes() / n));
+      int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
+      double repeatSeconds = Double.parseDouble(a.getOrDefault("repeat-seconds", "0"));
+      LuceneHnsw.Result r = null;
+      double best = Double.POSITIVE_INFINITY;
+      double spent = 0;
+      for (int i = 0; i < Math.max(1, repeat) && (i == 0 || spent < repeatSeconds); i++) {
+        long t = System.nanoTime();
+        r = h.search(x, d, labels, anchors, k, ef, threads);
+        double sec = (System.nanoTime() - t) / 1e9;
+        best = Math.min(best, sec);
+        spent += sec;
+      }
+      out.setProperty("search_s", Double.toString(best));
+      out.setProperty("search_anchors", Integer.toString(anchors.length));
+      out.setProperty("visited_per_query", Double.toString((double) r.visited() / anchors.length));
+      NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(r.ids(), k, anchors, keep));
+    }
   }
 
   private static void random(Map<String, String> a, Properties out) throws IOException {

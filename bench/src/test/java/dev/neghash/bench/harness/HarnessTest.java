@@ -35,6 +35,17 @@ class HarnessTest {
   }
 
   @Test
+  void methodsDefaultToTheFlatOnesAndHnswIsOptIn() {
+    assertThat(parse().methods()).containsExactlyInAnyOrderElementsOf(Settings.DEFAULT_METHODS);
+    assertThat(parse("--quick").methods()).doesNotContainAnyElementsOf(Settings.HNSW_METHODS);
+    Settings s = parse("--methods", "lsh,hnsw", "--hnsw-ef", "64");
+    assertThat(s.methods()).containsExactlyInAnyOrder("lsh", "lucene-hnsw", "lucene-hnsw-bq", "faiss-hnsw");
+    assertThat(s.hnswEf()).isEqualTo(128); // never below k
+    assertThat(parse("--methods", "all").methods()).containsExactlyInAnyOrderElementsOf(Settings.METHODS);
+    assertThat(parse("--methods", "faiss-hnsw", "--k", "32", "--hnsw-ef", "200").hnswEf()).isEqualTo(200);
+  }
+
+  @Test
   void rejectsBadBitsAndUnknownDataSets() {
     Harness h = new Harness();
     CommandLine cl = new CommandLine(h);
@@ -42,5 +53,7 @@ class HarnessTest {
     cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
     assertThat(cl.execute("--bits", "100")).isEqualTo(2);
     assertThat(cl.execute("--datasets", "mnist")).isEqualTo(2);
+    assertThat(cl.execute("--methods", "annoy")).isEqualTo(2);
+    assertThat(cl.execute("--methods", "faiss-binary")).isEqualTo(2); // needs lsh's codes
   }
 }

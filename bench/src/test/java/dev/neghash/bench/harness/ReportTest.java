@@ -21,7 +21,8 @@ class ReportTest {
 
   private Settings settings() {
     return new Settings(out, out, false, "default", 2, 128, new int[] {512, 1024}, 42, 16, "python3", 1, 1, 1, 1, 1,
-        10, 64, List.of(), "shared machine", 1, 1, 10, "PASSIVE");
+        10, 64, List.of(), "shared machine", 1, 1, 10, "PASSIVE", java.util.Set.copyOf(Settings.METHODS), 1000, 16,
+        100, 128, 200_000);
   }
 
   private static Row row(String ds, int n, String method, int bits, String rule, double encode, int anchors,
@@ -43,6 +44,8 @@ class ReportTest {
       r.add(row(ds, n, "faiss-binary-flat", 1024, "self", 0.0, 1000, 0.3, 0.75));
       r.add(row(ds, n, "neghash-exact", 0, "labels", 0, n, 40.0, 1.0));
       r.add(row(ds, n, "faiss-flat-ip", 0, "self", 0.2, 5000, 2.0, 1.0));
+      r.add(row(ds, n, "lucene-hnsw", 0, "labels", 9.0, 1000, 0.2, 0.99));
+      r.add(row(ds, n, "faiss-hnsw", 0, "labels", 4.0, 1000, 0.5, 0.98));
       r.add(row(ds, n, "random", 0, "labels", 0, n, 0.1, 0.002));
     }
     return r;
@@ -62,6 +65,18 @@ class ReportTest {
     assertThat(md).contains("NegHash faster than FAISS at every b on every data set: **yes** (smallest ratio 1.5x)");
     assertThat(md).contains("| date | today |").contains("- check ok").contains("![a.png](a.png)");
     assertThat(md).contains("~"); // extrapolated rows are marked
+  }
+
+  @Test
+  void comparesHnswWithLshAndTabulatesScaling() {
+    String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(Map.of(), List.of(), 1), List.of());
+    assertThat(md).contains("## Graph indexes (HNSW) against LSH").contains("### synthetic-100000 (N = 100,000");
+    // fashion-pixels, N = 60,000: Lucene mining 9 + 0.2 x 60 = 21 s; LSH b=512 mining 1 + 2 = 3 s.
+    assertThat(md).contains("- lucene-hnsw vs LSH b=512: mining LSH 7.0x faster (21.00 s vs 3.00 s); overlap@128 "
+        + "HNSW higher (0.990 vs 0.600)");
+    assertThat(md).contains("## Scaling: mining time against N (synthetic)")
+        .contains("| N | LSH b=512 | LSH b=1024 | neghash-exact | faiss-flat-ip | lucene-hnsw | faiss-hnsw |")
+        .contains("| 10,000 | 3.00 | 5.00 | 40.00 | ~4.20 | ~11.00 | ~9.00 |");
   }
 
   @Test
