@@ -194,7 +194,11 @@ def test_job_results(mined, data):
     page = job.negatives_page(page=1, size=7)
     assert (page["page"], page["totalAnchors"], page["totalPages"]) == (1, N, 35)
     rows = list(job.iter_negatives())
-    assert len(rows) == N and rows[7:14] == page["items"]
+    assert len(rows) == N
+    # JSON Lines carry cosines with five decimals (the shared writer), JSON pages the float itself.
+    for line, item in zip(rows[7:14], page["items"]):
+        assert {k: v for k, v in line.items() if k != "cosine"} == {k: v for k, v in item.items() if k != "cosine"}
+        np.testing.assert_allclose(line["cosine"], item["cosine"], atol=5e-6)
     for r in rows[:20]:
         a = r["anchor"]
         assert r["negatives"] == neg[a].tolist() and r["hamming"] == ham[a].tolist()
