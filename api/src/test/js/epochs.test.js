@@ -22,6 +22,11 @@ test('a batch size above the number of labels cannot be met', () => {
   assert.equal(batchProblem(64, { classes: null }), null);
   assert.equal(batchProblem(64, null), null);
   assert.equal(batchProblem(undefined, labels), null);
+  // P x K batches: the size is a multiple of K and needs size / K labels.
+  assert.equal(batchProblem(64, labels, 8), null);
+  assert.equal(batchProblem(80, labels, 8), null);
+  assert.match(batchProblem(63, labels, 8), /must be a multiple of 8, and 63 is not/);
+  assert.match(batchProblem(96, labels, 8), /needs 12 labels, and this dataset has 10/);
 });
 
 test('a result without batches says why', () => {

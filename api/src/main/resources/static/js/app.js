@@ -541,17 +541,20 @@ function datasetChosen() {
 async function checkBatchSize() {
   const d = selectedDataset();
   const size = intField('jf-batch');
+  const perLabel = intField('jf-per-label');
   const box = $('jf-batch-warning');
   let problem = null;
   if (d && d.labels && size !== undefined && $('jf-mode').value === 'all') {
     try {
-      problem = batchProblem(size, await labelSummary(d.id));
+      problem = batchProblem(size, await labelSummary(d.id), perLabel);
     } catch {
       problem = null; // the service refuses the job itself if it must
     }
   }
   // Only the answer for what the form still shows counts.
-  if (selectedDataset() !== d || intField('jf-batch') !== size) return checkBatchSize();
+  if (selectedDataset() !== d || intField('jf-batch') !== size || intField('jf-per-label') !== perLabel) {
+    return checkBatchSize();
+  }
   box.textContent = problem || '';
   box.hidden = !problem;
   return problem;
@@ -583,6 +586,7 @@ function jobRequest() {
     mode: $('jf-mode').value,
     maxCosine: intField('jf-max-cosine'),
     batchSize: intField('jf-batch'),
+    itemsPerLabel: intField('jf-batch') === undefined ? undefined : intField('jf-per-label'),
     hardPositives: $('jf-hard').checked || undefined,
     qualitySample: $('jf-quality').disabled ? undefined : intField('jf-quality'),
   };
@@ -907,6 +911,7 @@ function init() {
     if (random && !$('jf-rank-max').value) $('jf-rank-max').value = $('jf-k').value;
   });
   $('jf-batch').addEventListener('input', checkBatchSize);
+  $('jf-per-label').addEventListener('input', checkBatchSize);
   wireUpload({
     api,
     onStored: async (id) => {

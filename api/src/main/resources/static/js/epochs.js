@@ -13,14 +13,27 @@ export function snapshotOf(snapshots, job) {
 }
 
 /**
- * Why a batch size cannot be met, or null when it can: a batch holds at most one item per label,
- * so a dataset with fewer labels than the batch size yields no batch at all.
+ * Why a batch size cannot be met, or null when it can. Without items per label a batch holds at
+ * most one item per label, so a dataset with fewer labels than the batch size yields no batch at
+ * all; with K items per label (P x K batches) the size must be a multiple of K and the dataset
+ * needs P = size / K labels.
  *
  * @param {number} batchSize the size asked for
  * @param {{classes: number|null}} labels GET /api/v1/dashboard/datasets/{id}/labels, or null when unknown
+ * @param {number} [perLabel] items per label K, or undefined for batches without repeated labels
  */
-export function batchProblem(batchSize, labels) {
+export function batchProblem(batchSize, labels, perLabel) {
   if (!Number.isInteger(batchSize) || !labels || labels.classes === null || labels.classes === undefined) return null;
+  if (Number.isInteger(perLabel)) {
+    if (batchSize % perLabel !== 0) {
+      return `A P x K batch holds ${perLabel} items of each of its labels: the batch size must be a multiple of `
+        + `${perLabel}, and ${batchSize} is not.`;
+    }
+    const p = batchSize / perLabel;
+    if (p <= labels.classes) return null;
+    return `A batch of ${batchSize} with ${perLabel} items per label needs ${p} labels, and this dataset has `
+      + `${labels.classes}: use more items per label or a smaller batch size.`;
+  }
   if (batchSize <= labels.classes) return null;
   return `A batch holds at most one item per label, and this dataset has ${labels.classes} labels: `
     + `no batch of ${batchSize} can be filled, so every item would be left out. `

@@ -474,6 +474,17 @@ class DashboardEpochsBrowserTest {
     assertThat(chromium.byId("jf-error").getText()).isEqualTo("Not started: fix the batch size first (see the warning above).");
     assertThat(get("api/v1/jobs").size()).isEqualTo(jobsBefore);
     chromium.screenshot("14-batch-warning");
+    // P x K batches: 8 labels x 8 items fit the 10 labels; 63 is no multiple of 8; 96 needs 12 labels.
+    WebElement perLabel = chromium.byId("jf-per-label");
+    perLabel.sendKeys("8");
+    chromium.await(10, d -> !chromium.byId("jf-batch-warning").isDisplayed());
+    batch.clear();
+    batch.sendKeys("63");
+    chromium.await(10, d -> chromium.byId("jf-batch-warning").getText().contains("must be a multiple of 8"));
+    batch.clear();
+    batch.sendKeys("96");
+    chromium.await(10, d -> chromium.byId("jf-batch-warning").getText().contains("needs 12 labels"));
+    perLabel.clear();
     batch.clear();
     batch.sendKeys("10");
     chromium.await(10, d -> !chromium.byId("jf-batch-warning").isDisplayed());
