@@ -173,6 +173,22 @@ abstract class ApiTestSupport {
     return x;
   }
 
+  /** Labels {@code i % classes}, as {@link #labelsJson} sends them. */
+  static int[] cyclicLabels(int n, int classes) {
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % classes;
+    }
+    return labels;
+  }
+
+  /** Creates a dataset and stores {@link #cyclicLabels} for it; returns its id. */
+  String datasetWithCyclicLabels(int n, int dims, int bits, int classes) {
+    String ds = createDataset(dims, bits);
+    assertThat(putJson("/api/v1/datasets/" + ds + "/labels", labelsJson(n, classes))).hasStatus(201);
+    return ds;
+  }
+
   static String labelsJson(int n, int classes) {
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < n; i++) {

@@ -45,13 +45,9 @@ class JobApiTest extends ApiTestSupport {
 
   @BeforeEach
   void dataset() {
-    ds = createDataset(D, BITS);
+    ds = datasetWithCyclicLabels(N, D, BITS, CLASSES);
     x = clustered(N, D, CLASSES, 11);
-    labels = new int[N];
-    for (int i = 0; i < N; i++) {
-      labels[i] = i % CLASSES;
-    }
-    assertThat(putJson("/api/v1/datasets/" + ds + "/labels", labelsJson(N, CLASSES))).hasStatus(201);
+    labels = cyclicLabels(N, CLASSES);
   }
 
   private MvcTestResult submit(String body) {

@@ -80,7 +80,7 @@ public abstract sealed class ServiceException extends RuntimeException
   }
 
   /** A client-supplied string, short and harmless enough to quote back. */
-  public static String printable(String s) {
+  private static String printable(String s) {
     if (s == null) {
       return "";
     }

@@ -146,15 +146,13 @@ public final class Worker {
     int threads = Integer.parseInt(req(a, "threads"));
     Path outDir = Path.of(req(a, "out"));
     String name = req(a, "name");
-    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
-    int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
-    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
-    long t0 = System.nanoTime();
-    int[] shape = new int[2];
-    float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
-    out.setProperty("load_s", Double.toString((System.nanoTime() - t0) / 1e9));
-    int n = shape[0];
-    int d = shape[1];
+    Floats f = Floats.load(data, a, out);
+    int[] labels = f.labels();
+    int[] anchors = f.anchors();
+    int[] keep = f.keep();
+    float[] x = f.x();
+    int n = f.n();
+    int d = f.d();
     out.setProperty("bytes_per_item", Double.toString(4.0 * d));
 
     int nc = Math.min(n, 20_000);
@@ -185,15 +183,13 @@ public final class Worker {
     int threads = Integer.parseInt(req(a, "threads"));
     Path outDir = Path.of(req(a, "out"));
     String name = req(a, "name");
-    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
-    int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
-    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
-    long t0 = System.nanoTime();
-    int[] shape = new int[2];
-    float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
-    out.setProperty("load_s", Double.toString((System.nanoTime() - t0) / 1e9));
-    int n = shape[0];
-    int d = shape[1];
+    Floats f = Floats.load(data, a, out);
+    int[] labels = f.labels();
+    int[] anchors = f.anchors();
+    int[] keep = f.keep();
+    float[] x = f.x();
+    int n = f.n();
+    int d = f.d();
 
     // Untimed warm-up: a small index and a few searches, so the timed work runs compiled code.
     int nw = Math.min(n, 4096);
@@ -295,6 +291,20 @@ public final class Worker {
   }
 
   /** A search result and the shortest wall time of its repetitions. */
+  /** What the float-based methods read: labels, searched and kept anchors, and the rows (load time recorded). */
+  private record Floats(int[] labels, int[] anchors, int[] keep, float[] x, int n, int d) {
+    static Floats load(Path data, Map<String, String> a, Properties out) throws IOException {
+      int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+      int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
+      int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+      long t0 = System.nanoTime();
+      int[] shape = new int[2];
+      float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+      out.setProperty("load_s", Double.toString((System.nanoTime() - t0) / 1e9));
+      return new Floats(labels, anchors, keep, x, shape[0], shape[1]);
+    }
+  }
+
   private record Timed(Neighbours result, double seconds) {}
 
   /**
