@@ -11,10 +11,10 @@ import java.util.random.RandomGeneratorFactory;
 /**
  * Builds the next epoch's batches from top-k lists, the scheme Sample4Geo used (step 7 of the
  * method): anchors are walked in a seeded random order; an unused anchor joins the current batch
- * and pulls in its neighbours, half the nearest and half drawn from the rest of its top-k, skipping
- * items already used this epoch and labels already in the batch; a full batch is closed. Every item
- * appears at most once per epoch and no label twice in a batch; the last, incomplete batch is left
- * out.
+ * and pulls in its neighbours, half the nearest and half drawn from the rest of its top-k (or of
+ * the rank window {@code [rankFrom, k)} of it), skipping items already used this epoch and labels
+ * already in the batch; a full batch is closed. Every item appears at most once per epoch and no
+ * label twice in a batch; the last, incomplete batch is left out.
  */
 public final class BatchBuilder {
 
@@ -33,6 +33,7 @@ public final class BatchBuilder {
       throw new IllegalArgumentException("P x K batches (itemsPerLabel) are built by ClassBatchBuilder");
     }
     o.checkFeasible(labels, n);
+    o.checkRankWindow(nb.k());
     RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(o.seed());
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -67,22 +68,8 @@ public final class BatchBuilder {
           continue;
         }
         place(a, used, current, fill, labelsIn, batches, b);
-        // Pull neighbours: the nearest half, then a seeded draw from the rest of the list.
-        int m = nb.count(a);
-        int want = Math.min(o.neighbours(), m);
-        int near = (want + 1) / 2;
-        for (int r = 0; r < m; r++) {
-          pool[r] = nb.id(a, r);
-        }
-        RandomGenerator local =
-            RandomGeneratorFactory.of("L64X128MixRandom").create(NegativeMiner.mix(o.seed(), a));
-        int far = want - near;
-        for (int i = 0; i < far && near + i < m; i++) {
-          int j = near + i + local.nextInt(m - near - i);
-          int t = pool[near + i];
-          pool[near + i] = pool[j];
-          pool[j] = t;
-        }
+        // Pull neighbours: the nearest half of the rank window, then a seeded draw from the rest.
+        int want = pull(nb, a, o, pool);
         for (int i = 0; i < want && fill[0] > 0; i++) {
           int c = pool[i];
           if (used[c] || labelsIn.contains(label(labels, c))) {
@@ -100,6 +87,34 @@ public final class BatchBuilder {
       }
     }
     return new Batches(b, batches, n - batches.size() * b);
+  }
+
+  /**
+   * Anchor {@code a}'s pull list, written to the front of {@code pool}: of the ranks {@code
+   * [rankFrom, count)} of its top-k list, the nearest half of {@code neighbours}, then a draw from
+   * the rest of the window seeded by the anchor. Returns how many it pulls.
+   */
+  static int pull(Neighbours nb, int a, BatchOptions o, int[] pool) {
+    int from = o.rankFrom();
+    int m = nb.count(a) - from;
+    if (m <= 0) {
+      return 0;
+    }
+    int want = Math.min(o.neighbours(), m);
+    int near = (want + 1) / 2;
+    for (int r = 0; r < m; r++) {
+      pool[r] = nb.id(a, from + r);
+    }
+    RandomGenerator local =
+        RandomGeneratorFactory.of("L64X128MixRandom").create(NegativeMiner.mix(o.seed(), a));
+    int far = want - near;
+    for (int i = 0; i < far && near + i < m; i++) {
+      int j = near + i + local.nextInt(m - near - i);
+      int t = pool[near + i];
+      pool[near + i] = pool[j];
+      pool[j] = t;
+    }
+    return want;
   }
 
   /** Adds {@code item} to the current batch (its label is already recorded); closes a full one. */

@@ -23,9 +23,14 @@ import java.util.Map;
  * @param randomShare share of each P x K batch's labels chosen at random instead of by the
  *     neighbour lists, from 0 (fully mined) to 1 (random P x K batches); must be 0 without
  *     itemsPerLabel
+ * @param rankFrom start of the rank window: an anchor skips the first {@code rankFrom} entries of
+ *     its top-k list and draws its neighbours from ranks {@code [rankFrom, k)} only (0: the whole
+ *     list). Skipping the very nearest items makes batches less hard, and keeps near-duplicates
+ *     and unlabelled positives out of them; must be below the list length k
  */
 public record BatchOptions(
-    int batchSize, int neighbours, long seed, int maxPasses, int itemsPerLabel, double randomShare) {
+    int batchSize, int neighbours, long seed, int maxPasses, int itemsPerLabel, double randomShare,
+    int rankFrom) {
 
   /** Validates the settings. */
   public BatchOptions {
@@ -52,11 +57,20 @@ public record BatchOptions(
     if (itemsPerLabel == 0 && randomShare != 0) {
       throw new IllegalArgumentException("randomShare needs itemsPerLabel (it applies to P x K batches)");
     }
+    if (rankFrom < 0) {
+      throw new IllegalArgumentException("rankFrom must be >= 0, got " + rankFrom);
+    }
+  }
+
+  /** Settings whose anchors draw from their whole top-k list (rank window from 0). */
+  public BatchOptions(
+      int batchSize, int neighbours, long seed, int maxPasses, int itemsPerLabel, double randomShare) {
+    this(batchSize, neighbours, seed, maxPasses, itemsPerLabel, randomShare, 0);
   }
 
   /** Batches without repeated labels (the Sample4Geo scheme). */
   public BatchOptions(int batchSize, int neighbours, long seed, int maxPasses) {
-    this(batchSize, neighbours, seed, maxPasses, 0, 0);
+    this(batchSize, neighbours, seed, maxPasses, 0, 0, 0);
   }
 
   /** {@code batchSize} with {@code batchSize / 2} neighbours per anchor and the default pass bound. */
@@ -66,12 +80,30 @@ public record BatchOptions(
 
   /** These settings with P x K batches of {@code k} items per label (0: no label twice). */
   public BatchOptions withItemsPerLabel(int k) {
-    return new BatchOptions(batchSize, neighbours, seed, maxPasses, k, k == 0 ? 0 : randomShare);
+    return new BatchOptions(batchSize, neighbours, seed, maxPasses, k, k == 0 ? 0 : randomShare, rankFrom);
   }
 
   /** These settings with this share of randomly chosen labels per P x K batch. */
   public BatchOptions withRandomShare(double share) {
-    return new BatchOptions(batchSize, neighbours, seed, maxPasses, itemsPerLabel, share);
+    return new BatchOptions(batchSize, neighbours, seed, maxPasses, itemsPerLabel, share, rankFrom);
+  }
+
+  /** These settings with anchors drawing from ranks {@code [from, k)} of their top-k lists. */
+  public BatchOptions withRankFrom(int from) {
+    return new BatchOptions(batchSize, neighbours, seed, maxPasses, itemsPerLabel, randomShare, from);
+  }
+
+  /**
+   * Refuses a rank window that top-k lists of length {@code k} cannot open: {@code rankFrom} must
+   * be below k (with rankFrom at or past k no anchor would pull in anything).
+   *
+   * @throws InvalidInputException naming both numbers
+   */
+  public void checkRankWindow(int k) {
+    if (rankFrom > 0 && rankFrom >= k) {
+      throw new InvalidInputException("rankFrom " + rankFrom + " must be below the neighbour list length k (" + k
+          + "): anchors draw from ranks [rankFrom, k)");
+    }
   }
 
   /** Whether these are P x K batches. */

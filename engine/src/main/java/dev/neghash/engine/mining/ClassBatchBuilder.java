@@ -16,16 +16,17 @@ import java.util.random.RandomGeneratorFactory;
  * <ol>
  *   <li>A batch opens with the next unused anchor of a seeded random order.
  *   <li>Its members are expanded in the order they joined: each pulls in its neighbours (half the
- *       nearest, half drawn at random from the rest of its top-k, as in {@link BatchBuilder}). A
- *       neighbour joins the group of its label when that group has room, or opens a group for its
- *       label while the batch has fewer than its mined labels. Members therefore sit close to
+ *       nearest, half drawn at random from the rest of its top-k, as in {@link BatchBuilder}; only
+ *       ranks {@code [rankFrom, k)} of the list when a rank window is set). A neighbour joins the
+ *       group of its label when that group has room, or opens a group for its label while the
+ *       batch has fewer than its mined labels. Members therefore sit close to
  *       members of other labels: the labels an anchor is confused with, and the items that confuse
  *       them.
  *   <li>When the expansion runs dry before the mined labels are reached, the label the batch is
- *       most confused with opens the next group: the first unused item, by rank, in the members'
- *       whole top-k lists whose label is not in the batch yet (of the first two such labels, the one
- *       with more unused items; the next anchor of the seeded order when there is none); the
- *       expansion goes on from it.
+ *       most confused with opens the next group: the first unused item, by rank, in the rank
+ *       windows of the members' top-k lists whose label is not in the batch yet (of the first two
+ *       such labels, the one with more unused items; the next anchor of the seeded order when
+ *       there is none); the expansion goes on from it.
  *   <li>A group still short of K items is filled with its opener's hard positives: the unused items
  *       of its label farthest from it in Hamming distance (among a seeded sample of at most {@value
  *       #HARD_POSITIVE_SAMPLE} of them; random items of the label when no codes are given).
@@ -64,6 +65,7 @@ public final class ClassBatchBuilder {
     }
     int n = nb.n();
     o.checkFeasible(labels, n);
+    o.checkRankWindow(nb.k());
     if (codes != null && codes.n() != n) {
       throw new IllegalArgumentException("codes (" + codes.n() + ") do not match items (" + n + ")");
     }
@@ -157,7 +159,7 @@ public final class ClassBatchBuilder {
           }
           while (expanded < joined) {
             int m = batchOrder[expanded++];
-            int want = pull(m, pool);
+            int want = BatchBuilder.pull(nb, m, o, pool);
             for (int i = 0; i < want; i++) {
               int c = pool[i];
               if (used[c]) {
@@ -209,33 +211,15 @@ public final class ClassBatchBuilder {
       return new Batches(b, batches, n - batches.size() * b);
     }
 
-    /** The anchor's pull list in {@code pool}, as in the Sample4Geo walk; returns its length. */
-    int pull(int a, int[] pool) {
-      int m = nb.count(a);
-      int want = Math.min(o.neighbours(), m);
-      int near = (want + 1) / 2;
-      for (int r = 0; r < m; r++) {
-        pool[r] = nb.id(a, r);
-      }
-      RandomGenerator local = random(NegativeMiner.mix(o.seed(), a));
-      int far = want - near;
-      for (int i = 0; i < far && near + i < m; i++) {
-        int j = near + i + local.nextInt(m - near - i);
-        int t = pool[near + i];
-        pool[near + i] = pool[j];
-        pool[j] = t;
-      }
-      return want;
-    }
-
     /**
      * An item of the label the batch is most confused with: the first unused item, by rank and then
-     * by joining order, in the members' whole top-k lists whose label can open a group and is not in
-     * the batch; the next anchor of the seeded order when there is none.
+     * by joining order, in the rank windows {@code [rankFrom, k)} of the members' top-k lists whose
+     * label can open a group and is not in the batch; the next anchor of the seeded order when there
+     * is none.
      */
     int confusedOpener(int[] batchOrder, int joined) {
       int best = -1;
-      for (int r = 0; r < nb.k(); r++) {
+      for (int r = o.rankFrom(); r < nb.k(); r++) {
         for (int i = 0; i < joined; i++) {
           int m = batchOrder[i];
           if (r >= nb.count(m)) {
