@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       "nearest neighbours and half random ones from its top-k; every item at most once, no label twice",
       "in a batch. With --items-per-label K: P x K batches for class-labelled data (P = batch-size / K",
       "labels, K items each, side by side), labels and items chosen by the same neighbour lists.",
+      "With --rank-from R: anchors skip their R nearest neighbours and draw from ranks [R, k) only.",
       "Writes PREFIX.batches.npy (int32, batches x batch-size) or PREFIX.batches.json, and reports how",
       "hard the batches are: the mean over items of the highest cosine to another label's item in the",
       "batch, for these batches and for random batches of the same shape."})
@@ -48,6 +49,10 @@ final class BatchesCommand implements Callable<Integer> {
       description = "Share of each P x K batch's labels chosen at random instead of mined, 0 to 1 (default: 0).")
   double randomShare;
 
+  @Option(names = "--rank-from", defaultValue = "0",
+      description = "Rank window: anchors skip their first N neighbours and draw from ranks [N, k) (default: 0).")
+  int rankFrom;
+
   @Option(names = "--exact",
       description = "Build from exact cosine neighbours instead of LSH (P x K groups then top up with random items).")
   boolean exact;
@@ -70,10 +75,12 @@ final class BatchesCommand implements Callable<Integer> {
     BatchOptions bo;
     try {
       bo = new BatchOptions(batchSize, neighbours != null ? neighbours : Defaults.batchNeighbours(batchSize), common.seed,
-          Defaults.BATCH_PASSES, itemsPerLabel, randomShare);
+          Defaults.BATCH_PASSES, itemsPerLabel, randomShare, rankFrom);
+      bo.checkRankWindow(k);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage().replace("itemsPerLabel", "--items-per-label")
-          .replace("randomShare", "--random-share"));
+          .replace("randomShare", "--random-share").replace("rankFrom", "--rank-from")
+          .replace("list length k (", "list length --k ("));
     }
     // Refuse a batch size the labels cannot meet before encoding anything.
     long n = Inputs.shape(in.embeddings)[0];

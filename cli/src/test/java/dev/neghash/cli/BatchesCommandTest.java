@@ -128,6 +128,32 @@ class BatchesCommandTest {
   }
 
   @Test
+  void rankFromSkipsTheNearestNeighboursAndZeroIsTheDefault() throws Exception {
+    String[] base = {"batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "32",
+        "--batch-size", "16", "--items-per-label", "4", "--bits", "128", "--out"};
+    Run plain = run(concat(base, dir.resolve("plain").toString()));
+    Run zero = run(concat(base, dir.resolve("zero").toString(), "--rank-from", "0"));
+    Run window = run(concat(base, dir.resolve("window").toString(), "--rank-from", "16"));
+    assertThat(window.code()).as(window.err()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("zero.batches.npy")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("plain.batches.npy")));
+    assertThat(Files.readAllBytes(dir.resolve("window.batches.npy")))
+        .isNotEqualTo(Files.readAllBytes(dir.resolve("plain.batches.npy")));
+    long[] shape = new long[2];
+    assertThat(readInts(dir.resolve("window.batches.npy"), shape)).doesNotHaveDuplicates();
+    // Anchors that skip their 16 nearest other-label items build easier batches.
+    assertThat(hardness(window.out())[0]).isLessThan(hardness(plain.out())[0]);
+    assertThat(hardness(zero.out())[0]).isEqualTo(hardness(plain.out())[0]);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void noHardnessSkipsTheReport() {
     Run r = run("batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "32",
         "--batch-size", "8", "--no-hardness", "--bits", "64", "--out", dir.resolve("s").toString());
@@ -161,5 +187,8 @@ class BatchesCommandTest {
     assertRefused("--random-share needs --items-per-label", "--batch-size", "8", "--random-share", "0.5");
     assertRefused("--random-share must be between 0 and 1", "--batch-size", "8", "--items-per-label", "4",
         "--random-share", "2");
+    assertRefused("--rank-from 32 must be below the neighbour list length --k (32)", "--batch-size", "8",
+        "--rank-from", "32");
+    assertRefused("--rank-from must be >= 0, got -1", "--batch-size", "8", "--rank-from", "-1");
   }
 }
