@@ -87,6 +87,22 @@ class BatchJobApiTest extends ApiTestSupport {
   }
 
   @Test
+  void batchRankFromIsTheEnginesRankWindow() throws Exception {
+    uploadOk(ds, x, N, D, true);
+    String job = run("{\"k\":32,\"batchSize\":16,\"itemsPerLabel\":4,\"batchNeighbours\":8,\"batchRankFrom\":12}");
+    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
+    NegHash neghash = NegHash.builder().threads(2).build();
+    Neighbours nb = neghash.search(codes, SearchOptions.k(32).labels(labels));
+    BatchOptions o = new BatchOptions(16, 8, 42, 1024, 4, 0);
+    Batches expected = neghash.batches(nb, labels, codes, o.withRankFrom(12));
+    assertThat(expected.flat()).isNotEqualTo(neghash.batches(nb, labels, codes, o).flat());
+    assertThat(ints(body(mvc.get().uri("/api/v1/jobs/" + job + "/batches").accept(NPY).exchange())))
+        .containsExactly(expected.flat());
+    JsonNode view = json(mvc.get().uri("/api/v1/jobs/" + job).exchange());
+    assertThat(view.get("params").get("batchRankFrom").asInt()).isEqualTo(12);
+  }
+
+  @Test
   void withoutKeptFloatsTheResultHasNoHardness() throws Exception {
     uploadOk(ds, x, N, D, false);
     String job = run("{\"k\":16,\"batchSize\":8}");
@@ -110,6 +126,10 @@ class BatchJobApiTest extends ApiTestSupport {
     assertProblem(submit("{\"batchSize\":8,\"itemsPerLabel\":4,\"randomShare\":2}"), 400, "invalid-request",
         "randomShare");
     assertProblem(submit("{\"batchSize\":8,\"itemsPerLabel\":1}"), 400, "invalid-request", "itemsPerLabel");
+    assertProblem(submit("{\"k\":16,\"batchSize\":8,\"batchRankFrom\":16}"), 400, "invalid-input",
+        "batchRankFrom 16 must be below the neighbour list length k (16)");
+    assertProblem(submit("{\"batchSize\":8,\"batchRankFrom\":-1}"), 400, "invalid-request", "batchRankFrom");
+    assertProblem(submit("{\"batchRankFrom\":4}"), 400, "invalid-input", "set batchSize too");
     String nolabels = createDataset(D, BITS);
     uploadOk(nolabels, x, N, D, false);
     assertProblem(mvc.post().uri("/api/v1/datasets/" + nolabels + "/jobs").contentType(MediaType.APPLICATION_JSON)

@@ -23,10 +23,11 @@ final class BatchJobs {
 
   /** The engine's batch options for these job parameters (null: their defaults). */
   static BatchOptions options(int batchSize, Integer neighbours, long seed, Integer itemsPerLabel,
-      Double randomShare) {
+      Double randomShare, Integer rankFrom) {
     try {
       return new BatchOptions(batchSize, neighbours != null ? neighbours : Defaults.batchNeighbours(batchSize), seed,
-          Defaults.BATCH_PASSES, itemsPerLabel == null ? 0 : itemsPerLabel, randomShare == null ? 0 : randomShare);
+          Defaults.BATCH_PASSES, itemsPerLabel == null ? 0 : itemsPerLabel, randomShare == null ? 0 : randomShare,
+          rankFrom == null ? 0 : rankFrom);
     } catch (InvalidInputException e) {
       throw e;
     } catch (IllegalArgumentException e) {
@@ -36,14 +37,21 @@ final class BatchJobs {
 
   /**
    * Refuses a request whose batches the dataset's labels cannot fill (too few distinct labels for
-   * batches without repeated labels; too few labels with itemsPerLabel items for P x K batches).
+   * batches without repeated labels; too few labels with itemsPerLabel items for P x K batches), or
+   * whose rank window starts at or past the neighbour list length.
    *
    * @param labels the dataset's labels, or null
    * @param n items in the snapshot
+   * @param k the job's neighbour list length
    */
-  static void checkFeasible(JobRequest r, int[] labels, int n) {
+  static void checkFeasible(JobRequest r, int[] labels, int n, int k) {
     BatchOptions o = options(r.batchSize(), r.batchNeighbours(), r.seed() == null ? 0 : r.seed(), r.itemsPerLabel(),
-        r.randomShare());
+        r.randomShare(), r.batchRankFrom());
+    try {
+      o.checkRankWindow(k);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(e.getMessage().replace("rankFrom", "batchRankFrom"), e);
+    }
     if (labels != null && labels.length != n) {
       return; // the job itself reports labels that do not match the snapshot
     }

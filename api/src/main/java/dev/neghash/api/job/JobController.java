@@ -57,7 +57,7 @@ class JobController {
   ResponseEntity<JobView> submit(@PathVariable String id, @Valid @RequestBody(required = false) JobRequest request)
       throws IOException {
     JobRequest r = request != null ? request
-        : new JobRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        : new JobRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     JobView v = jobs.submit(id, r);
     return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + v.id())).body(v);
   }

@@ -63,9 +63,9 @@ final class JobParameters {
       if (r.batchSize() > n) {
         throw new InvalidInputException("batchSize (" + r.batchSize() + ") exceeds the number of items (" + n + ")");
       }
-      BatchJobs.checkFeasible(r, datasets.labels(d), n);
-    } else if (r.itemsPerLabel() != null || r.randomShare() != null) {
-      throw new InvalidInputException("itemsPerLabel and randomShare shape batches: set batchSize too");
+      BatchJobs.checkFeasible(r, datasets.labels(d), n, k);
+    } else if (r.itemsPerLabel() != null || r.randomShare() != null || r.batchRankFrom() != null) {
+      throw new InvalidInputException("itemsPerLabel, randomShare and batchRankFrom shape batches: set batchSize too");
     }
     if (r.qualitySample() != null) {
       if (!s.floatsKept()) {
@@ -77,6 +77,6 @@ final class JobParameters {
     }
     return new JobParams(s.id(), k, r.strategy() == null ? "top" : r.strategy(), negatives, rankMin, rankMax,
         r.maxCosine(), hard, r.batchSize(), r.batchNeighbours(), r.seed() == null ? Defaults.SEED : r.seed(), mode,
-        r.qualitySample(), r.itemsPerLabel(), r.randomShare());
+        r.qualitySample(), r.itemsPerLabel(), r.randomShare(), r.batchRankFrom());
   }
 }

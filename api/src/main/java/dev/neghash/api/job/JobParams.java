@@ -18,11 +18,12 @@ package dev.neghash.api.job;
  * @param qualitySample anchors sampled for the quality report, or null
  * @param itemsPerLabel K of P x K batches, or null for batches without repeated labels
  * @param randomShare share of random labels per P x K batch, or null (0)
+ * @param batchRankFrom first rank of the batch anchors' neighbour lists they pull from, or null (0)
  */
 public record JobParams(
     String snapshotId, int k, String strategy, int negatives, int rankMin, int rankMax, Double maxCosine,
     boolean hardPositives, Integer batchSize, Integer batchNeighbours, long seed, String mode,
-    Integer qualitySample, Integer itemsPerLabel, Double randomShare) {
+    Integer qualitySample, Integer itemsPerLabel, Double randomShare, Integer batchRankFrom) {
 
   /** Whether query items are mined against reference items. */
   public boolean queries() {

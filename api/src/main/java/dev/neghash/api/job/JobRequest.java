@@ -28,6 +28,8 @@ import jakarta.validation.constraints.Pattern;
  *     items each (default: none, no label twice in a batch; needs labels)
  * @param randomShare share of each P x K batch's labels chosen at random instead of mined, 0 to 1
  *     (default 0; needs itemsPerLabel)
+ * @param batchRankFrom rank window of the batches: each batch anchor skips its first this many
+ *     neighbours and pulls from ranks [batchRankFrom, k) (default 0; must be below k)
  */
 public record JobRequest(
     String snapshotId,
@@ -44,4 +46,5 @@ public record JobRequest(
     @Pattern(regexp = "all|queries", message = "must be all or queries") String mode,
     @Min(1) @Max(1 << 20) Integer qualitySample,
     @Min(2) @Max(1 << 20) Integer itemsPerLabel,
-    @DecimalMin("0.0") @DecimalMax("1.0") Double randomShare) {}
+    @DecimalMin("0.0") @DecimalMax("1.0") Double randomShare,
+    @Min(0) @Max(65536) Integer batchRankFrom) {}

@@ -95,7 +95,7 @@ final class JobRunner {
     Batches batches = null;
     if (p.batchSize() != null) {
       batches = neghash.batches(nb, labels, codes, BatchJobs.options(p.batchSize(), p.batchNeighbours(), p.seed(),
-          p.itemsPerLabel(), p.randomShare()));
+          p.itemsPerLabel(), p.randomShare(), p.batchRankFrom()));
     }
     JobResult.BatchHardness hardness = null;
     if (batches != null && s.floatsKept()) {
