@@ -36,6 +36,7 @@ JOB_FIELDS = {
     "quality_sample": "qualitySample",
     "items_per_label": "itemsPerLabel",
     "random_share": "randomShare",
+    "batch_rank_from": "batchRankFrom",
 }
 
 
@@ -230,6 +231,7 @@ class Client:
         quality_sample: int | None = None,
         items_per_label: int | None = None,
         random_share: float | None = None,
+        batch_rank_from: int | None = None,
     ) -> Job:
         """Launches a mining job; every parameter is optional and defaults as on the service.
 
@@ -251,6 +253,9 @@ class Client:
                 with K items each (default: no label twice in a batch; needs labels).
             random_share: share of each P x K batch's labels chosen at random instead of mined,
                 0 (fully mined, the default) to 1 (random P x K batches).
+            batch_rank_from: rank window of the batches: each batch anchor skips its first
+                ``batch_rank_from`` neighbours and pulls from ranks [batch_rank_from, k) (default
+                0, the whole list; must be below k).
 
         A batch size the dataset's labels cannot fill is refused (400) with the reason. With a
         snapshot uploaded with ``keep_floats=True``, the result's ``batchHardness`` tells how hard
@@ -264,7 +269,7 @@ class Client:
                            hard_positives=hard_positives, batch_size=batch_size,
                            batch_neighbours=batch_neighbours, seed=seed, mode=mode,
                            quality_sample=quality_sample, items_per_label=items_per_label,
-                           random_share=random_share)
+                           random_share=random_share, batch_rank_from=batch_rank_from)
         info = self.transport.request_json("POST", f"/datasets/{_seg(dataset_id)}/jobs", json_body=body)
         return Job(self, info)
 

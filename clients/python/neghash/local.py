@@ -465,6 +465,7 @@ class LocalClient:
         quality_sample: int | None = None,
         items_per_label: int | None = None,
         random_share: float | None = None,
+        batch_rank_from: int | None = None,
     ) -> Job:
         """Launches a mining job: the same parameters and defaults as :meth:`neghash.Client.launch_job`."""
         with self._lock:
@@ -486,6 +487,7 @@ class LocalClient:
                                            ("batchNeighbours", batch_neighbours, 0, 1 << 20),
                                            ("itemsPerLabel", items_per_label, 2, 1 << 20),
                                            ("randomShare", random_share, 0.0, 1.0),
+                                           ("batchRankFrom", batch_rank_from, 0, MAX_K),
                                            ("maxCosine", max_cosine, -1.0, 1.0)):
                 if value is not None and (value < low or (high is not None and value > high)):
                     bound = f"between {low} and {high}" if high is not None else f"at least {low}"
@@ -508,8 +510,11 @@ class LocalClient:
             if batch_size is not None:
                 labels = np.load(self._ds_dir(dataset_id) / "labels.npy") if view["labels"] else None
                 check_batches(int(batch_size), items_per_label, random_share, labels, n)
-            elif items_per_label is not None or random_share is not None:
-                raise _invalid("itemsPerLabel and randomShare shape batches: set batchSize too")
+                if batch_rank_from and batch_rank_from >= k:
+                    raise _invalid(f"batchRankFrom {batch_rank_from} must be below the neighbour list length k ({k}): "
+                                   f"anchors draw from ranks [batchRankFrom, k)")
+            elif items_per_label is not None or random_share is not None or batch_rank_from is not None:
+                raise _invalid("itemsPerLabel, randomShare and batchRankFrom shape batches: set batchSize too")
             seed = 42 if seed is None else int(seed)
             strategy = strategy or "top"
             if seed != view["seed"] and (strategy == "random" or batch_size is not None):
@@ -521,7 +526,8 @@ class LocalClient:
                       "rankMin": rank_min, "rankMax": rank_max, "maxCosine": max_cosine,
                       "hardPositives": bool(hard_positives), "batchSize": batch_size,
                       "batchNeighbours": batch_neighbours, "seed": seed, "mode": "all", "qualitySample": None,
-                      "itemsPerLabel": items_per_label, "randomShare": random_share}
+                      "itemsPerLabel": items_per_label, "randomShare": random_share,
+                      "batchRankFrom": batch_rank_from}
             job = {"id": ident, "datasetId": dataset_id, "snapshotId": snap["id"], "state": "QUEUED",
                    "phase": "queued", "progress": 0.0, "itemsPerSecond": None, "etaSeconds": None,
                    "cancelRequested": False, "params": params, "createdAt": _now(), "startedAt": None,
@@ -569,6 +575,8 @@ class LocalClient:
                     batch_args += ["--items-per-label", str(p["itemsPerLabel"])]
                 if p.get("randomShare") is not None:
                     batch_args += ["--random-share", repr(float(p["randomShare"]))]
+                if p.get("batchRankFrom") is not None:
+                    batch_args += ["--rank-from", str(p["batchRankFrom"])]
                 summary = self._exec(job_id, batch_args)
                 found = _HARDNESS.search(summary)
                 if found:

@@ -125,7 +125,9 @@ class HardNegativeBatchSampler(Sampler):
     number of batches of the current epoch.
 
     How hard the mined batches are is controlled by ``batch_neighbours`` (fewer: closer to random),
-    ``random_share`` (the share of each P x K batch's labels chosen at random) and
+    ``random_share`` (the share of each P x K batch's labels chosen at random), ``rank_from``
+    (anchors skip their nearest ``rank_from`` neighbours: easier batches, and fewer unlabelled
+    positives in them) and
     ``mine_from_epoch`` (epochs before it keep random batches). With ``keep_floats=True`` the
     snapshots keep their floats and each job's ``result["batchHardness"]`` compares the mined
     batches with random ones of the same shape.
@@ -140,6 +142,8 @@ class HardNegativeBatchSampler(Sampler):
         items_per_label: K of P x K batches (batch_size // K labels with K items each); the
             dataset needs labels. Default: no label twice in a batch.
         random_share: share of each P x K batch's labels chosen at random, 0 to 1 (default 0).
+        rank_from: rank window of the mined batches: anchors pull from ranks [rank_from, k) of
+            their neighbour lists (default 0: the whole list; must be below k).
         mine_from_epoch: the first epoch whose batches are mined (default 1: all but the first);
             :meth:`refresh` before it draws a new random permutation and runs no job.
         keep_floats: upload snapshots with their floats so that jobs report batch hardness.
@@ -155,7 +159,8 @@ class HardNegativeBatchSampler(Sampler):
     def __init__(self, client: Any, dataset: Dataset | str, batch_size: int, *,
                  num_items: int | None = None, k: int | None = None,
                  batch_neighbours: int | None = None, items_per_label: int | None = None,
-                 random_share: float | None = None, mine_from_epoch: int = 1, keep_floats: bool = False,
+                 random_share: float | None = None, rank_from: int | None = None,
+                 mine_from_epoch: int = 1, keep_floats: bool = False,
                  seed: int = 0, drop_last: bool = True,
                  job_options: dict[str, Any] | None = None, keep_snapshots: bool = False,
                  progress: bool = False, timeout: float | None = None) -> None:
@@ -177,16 +182,20 @@ class HardNegativeBatchSampler(Sampler):
                              f"got {items_per_label}")
         if random_share is not None and not 0 <= random_share <= 1:
             raise ValueError(f"random_share must be between 0 and 1, got {random_share}")
+        if rank_from is not None and (rank_from < 0 or (k is not None and rank_from >= k)):
+            raise ValueError(f"rank_from must be at least 0 and below k ({k}), got {rank_from}")
         if mine_from_epoch < 1:
             raise ValueError(f"mine_from_epoch must be at least 1, got {mine_from_epoch}")
         self.items_per_label = items_per_label
         self.random_share = random_share
+        self.rank_from = rank_from
         self.mine_from_epoch = int(mine_from_epoch)
         self.keep_floats = bool(keep_floats)
         self.drop_last = drop_last
         self._rng = np.random.default_rng(seed)
         self.job_options = dict(job_options or {})
-        for reserved in ("batch_size", "batch_neighbours", "k", "snapshot_id", "items_per_label", "random_share"):
+        for reserved in ("batch_size", "batch_neighbours", "k", "snapshot_id", "items_per_label", "random_share",
+                         "batch_rank_from"):
             if reserved in self.job_options:
                 raise ValueError(f"pass {reserved} as the sampler's own argument, not in job_options")
         self.keep_snapshots = keep_snapshots
@@ -236,7 +245,7 @@ class HardNegativeBatchSampler(Sampler):
         job = self.client.launch_job(self.dataset_id, snapshot_id=snapshot["id"], k=self.k,
                                      batch_size=self.batch_size, batch_neighbours=self.batch_neighbours,
                                      items_per_label=self.items_per_label, random_share=self.random_share,
-                                     **self.job_options)
+                                     batch_rank_from=self.rank_from, **self.job_options)
         job.wait(progress=self.progress, timeout=self.timeout)
         batches = job.batches()
         if batches.shape[0] == 0:

@@ -67,6 +67,10 @@ def test_service_builds_p_by_k_batches_harder_than_random(service, data):
     (dict(batch_size=8, random_share=0.5), 400, "randomShare needs itemsPerLabel"),
     (dict(items_per_label=4), 400, "set batchSize too"),
     (dict(batch_size=8, items_per_label=4, random_share=2.0), 400, "randomShare"),
+    (dict(batch_size=8, items_per_label=4, batch_rank_from=16), 400,
+     "batchRankFrom 16 must be below the neighbour list length k (16)"),
+    (dict(batch_size=8, batch_rank_from=-1), 400, "batchRankFrom"),
+    (dict(batch_rank_from=2), 400, "set batchSize too"),
 ])
 def test_impossible_batch_sizes_are_refused_up_front_in_both_modes(service, local, data, params, status, text):
     emb, labels = data
@@ -93,6 +97,44 @@ def test_local_mode_builds_the_services_p_by_k_batches(service, local, data):
     assert remote.result["batchLeftOut"] == loc.result["batchLeftOut"]
     for key in ("mined", "random"):
         assert loc.result["batchHardness"][key] == pytest.approx(remote.result["batchHardness"][key], abs=1e-4)
+
+
+def test_local_mode_builds_the_services_batches_with_a_rank_window(service, local, data):
+    emb, labels = data
+    results = []
+    for client in (service.client(), local):
+        ds = dataset(client, emb, labels)
+        job = ds.launch_job(k=24, batch_size=20, items_per_label=5, batch_rank_from=8)
+        job.wait(progress=False)
+        assert job.info["params"]["batchRankFrom"] == 8
+        results.append(job)
+    remote, loc = results
+    np.testing.assert_array_equal(remote.batches(), loc.batches())
+    assert_p_by_k(loc.batches(), labels, 4, 5)
+    # Skipping the 8 nearest neighbours gives other batches than the whole lists, and easier ones.
+    whole = dataset(local, emb, labels).launch_job(k=24, batch_size=20, items_per_label=5)
+    whole.wait(progress=False)
+    assert not np.array_equal(whole.batches(), loc.batches())
+    assert loc.result["batchHardness"]["mined"] < whole.result["batchHardness"]["mined"]
+    assert loc.result["batchHardness"]["mined"] == pytest.approx(remote.result["batchHardness"]["mined"], abs=1e-4)
+
+
+def test_sampler_passes_its_rank_window_to_the_jobs(service, data):
+    pytest.importorskip("torch")
+    from neghash.torch import HardNegativeBatchSampler
+
+    emb, labels = data
+    client = service.client()
+    ds = client.create_dataset(D, bits=BITS)
+    ds.put_labels(labels)
+    sampler = HardNegativeBatchSampler(client, ds, 16, k=32, items_per_label=4, rank_from=8, seed=1)
+    job = sampler.refresh(emb)
+    assert job.info["params"]["batchRankFrom"] == 8
+    expected = ds.launch_job(k=32, batch_size=16, items_per_label=4, batch_rank_from=8, snapshot_id=sampler.snapshot["id"])
+    expected.wait(progress=False)
+    np.testing.assert_array_equal(np.stack(sampler.batches), expected.batches())
+    with pytest.raises(ValueError, match="rank_from"):
+        HardNegativeBatchSampler(client, ds, 16, k=32, rank_from=32)
 
 
 def test_sampler_mines_p_by_k_batches_from_the_chosen_epoch(service, data):
