@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  epochLabel, snapshotOf, batchProblem, noBatchesReason, snapshotStorage, historySeries, phaseTimes,
+  epochLabel, snapshotOf, batchProblem, batchOptionsProblem, noBatchesReason, snapshotStorage, historySeries, phaseTimes,
 } from '../../main/resources/static/js/epochs.js';
 import { toRgba, labelText } from '../../main/resources/static/js/previews.js';
 import { rowProblem } from '../../main/resources/static/js/anchor.js';
@@ -27,6 +27,20 @@ test('a batch size above the number of labels cannot be met', () => {
   assert.equal(batchProblem(80, labels, 8), null);
   assert.match(batchProblem(63, labels, 8), /must be a multiple of 8, and 63 is not/);
   assert.match(batchProblem(96, labels, 8), /needs 12 labels, and this dataset has 10/);
+});
+
+test('random share and batch rank window are checked against the other batch settings', () => {
+  assert.equal(batchOptionsProblem({ k: 128 }), null);
+  assert.equal(batchOptionsProblem({ k: 128, perLabel: 8, randomShare: 0.25, rankFrom: 16 }), null);
+  assert.equal(batchOptionsProblem({ k: 128, perLabel: 8, randomShare: 0, rankFrom: 0 }), null);
+  assert.equal(batchOptionsProblem({ k: 128, rankFrom: 127 }), null);
+  assert.match(batchOptionsProblem({ k: 128, randomShare: 0.5 }), /applies to P x K batches: set items per label too/);
+  assert.match(batchOptionsProblem({ k: 128, perLabel: 8, randomShare: 1.5 }), /between 0 .* and 1 .*not 1.5/);
+  assert.match(batchOptionsProblem({ k: 128, rankFrom: 128 }), /ranks \[128, k\) .* k is 128: start the window below 128/);
+  assert.match(batchOptionsProblem({ k: 32, perLabel: 4, rankFrom: 40 }), /k is 32/);
+  assert.match(batchOptionsProblem({ k: 128, rankFrom: -1 }), /0 or more, not -1/);
+  // k left empty: the service picks it, and refuses a window past it itself.
+  assert.equal(batchOptionsProblem({ rankFrom: 500 }), null);
 });
 
 test('a result without batches says why', () => {

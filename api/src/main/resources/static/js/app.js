@@ -11,7 +11,7 @@ import {
 import { distanceSummary, shortAnchors } from './plots.js';
 import { drawDistances, drawOverlap } from './charts.js';
 import { h, fill } from './dom.js';
-import { epochLabel, snapshotOf, batchProblem, noBatchesReason, snapshotStorage, phaseTimes } from './epochs.js';
+import { epochLabel, snapshotOf, batchProblem, batchOptionsProblem, noBatchesReason, snapshotStorage, phaseTimes } from './epochs.js';
 import { wireUpload, inspectEmbeddings, embeddingsType } from './upload.js';
 import { wireMenus } from './menu.js';
 import { confirmAction } from './confirm.js';
@@ -542,9 +542,10 @@ async function checkBatchSize() {
   const d = selectedDataset();
   const size = intField('jf-batch');
   const perLabel = intField('jf-per-label');
+  const options = batchOptionsForm();
   const box = $('jf-batch-warning');
-  let problem = null;
-  if (d && d.labels && size !== undefined && $('jf-mode').value === 'all') {
+  let problem = size === undefined ? null : batchOptionsProblem(options);
+  if (!problem && d && d.labels && size !== undefined && $('jf-mode').value === 'all') {
     try {
       problem = batchProblem(size, await labelSummary(d.id), perLabel);
     } catch {
@@ -552,12 +553,23 @@ async function checkBatchSize() {
     }
   }
   // Only the answer for what the form still shows counts.
-  if (selectedDataset() !== d || intField('jf-batch') !== size || intField('jf-per-label') !== perLabel) {
+  if (selectedDataset() !== d || intField('jf-batch') !== size || intField('jf-per-label') !== perLabel
+      || JSON.stringify(batchOptionsForm()) !== JSON.stringify(options)) {
     return checkBatchSize();
   }
   box.textContent = problem || '';
   box.hidden = !problem;
   return problem;
+}
+
+/** The form's settings of how hard batches are (undefined where empty). */
+function batchOptionsForm() {
+  return {
+    k: intField('jf-k'),
+    perLabel: intField('jf-per-label'),
+    randomShare: intField('jf-random-share'),
+    rankFrom: intField('jf-batch-rank-from'),
+  };
 }
 
 function snapshotChosen() {
@@ -587,6 +599,8 @@ function jobRequest() {
     maxCosine: intField('jf-max-cosine'),
     batchSize: intField('jf-batch'),
     itemsPerLabel: intField('jf-batch') === undefined ? undefined : intField('jf-per-label'),
+    randomShare: intField('jf-batch') === undefined ? undefined : intField('jf-random-share'),
+    batchRankFrom: intField('jf-batch') === undefined ? undefined : intField('jf-batch-rank-from'),
     hardPositives: $('jf-hard').checked || undefined,
     qualitySample: $('jf-quality').disabled ? undefined : intField('jf-quality'),
   };
@@ -912,6 +926,9 @@ function init() {
   });
   $('jf-batch').addEventListener('input', checkBatchSize);
   $('jf-per-label').addEventListener('input', checkBatchSize);
+  $('jf-random-share').addEventListener('input', checkBatchSize);
+  $('jf-batch-rank-from').addEventListener('input', checkBatchSize);
+  $('jf-k').addEventListener('input', checkBatchSize);
   wireUpload({
     api,
     onStored: async (id) => {

@@ -40,6 +40,36 @@ export function batchProblem(batchSize, labels, perLabel) {
     + `Use a batch size of at most ${labels.classes}, or leave it empty.`;
 }
 
+/**
+ * Why the settings that make batches harder or easier cannot be used, or null when they can: a
+ * random share applies to P x K batches and lies between 0 and 1; a batch anchor draws from ranks
+ * [rank from, k) of its neighbour list, so the rank window must start below k.
+ *
+ * @param {{k?: number, perLabel?: number, randomShare?: number, rankFrom?: number}} o the form's
+ *     values, undefined where empty
+ */
+export function batchOptionsProblem({ k, perLabel, randomShare, rankFrom }) {
+  if (randomShare !== undefined) {
+    if (!(randomShare >= 0 && randomShare <= 1)) {
+      return `The random share is the share of each batch's labels drawn at random: between 0 (all mined) and 1 `
+        + `(all random), not ${randomShare}.`;
+    }
+    if (!Number.isInteger(perLabel)) {
+      return 'A random share applies to P x K batches: set items per label too, or leave the share empty.';
+    }
+  }
+  if (rankFrom !== undefined) {
+    if (!Number.isInteger(rankFrom) || rankFrom < 0) {
+      return `The batch rank window starts at a rank of 0 or more, not ${rankFrom}.`;
+    }
+    if (Number.isInteger(k) && rankFrom >= k) {
+      return `A batch anchor draws from ranks [${rankFrom}, k) of its neighbour list, and k is ${k}: `
+        + `start the window below ${k}.`;
+    }
+  }
+  return null;
+}
+
 /** Why a finished job built no batches, or null when it built some (or was not asked to). */
 export function noBatchesReason(job, labels) {
   const r = job.result;

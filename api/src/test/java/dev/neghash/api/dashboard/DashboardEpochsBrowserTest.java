@@ -488,7 +488,48 @@ class DashboardEpochsBrowserTest {
     batch.clear();
     batch.sendKeys("10");
     chromium.await(10, d -> !chromium.byId("jf-batch-warning").isDisplayed());
+    // How hard batches are: a random share needs items per label; the rank window must start below k.
+    WebElement share = chromium.byId("jf-random-share");
+    WebElement rankFrom = chromium.byId("jf-batch-rank-from");
+    share.sendKeys("0.25");
+    chromium.await(10, d -> chromium.byId("jf-batch-warning").getText().contains("set items per label too"));
     batch.clear();
+    batch.sendKeys("8");
+    perLabel.sendKeys("4");
+    chromium.await(10, d -> !chromium.byId("jf-batch-warning").isDisplayed());
+    String k = chromium.byId("jf-k").getDomProperty("value");
+    rankFrom.sendKeys(k);
+    chromium.await(10, d -> chromium.byId("jf-batch-warning").getText().contains("k is " + k));
+    chromium.byId("jf-submit").click();
+    chromium.await(10, d -> chromium.byId("jf-error").isDisplayed());
+    assertThat(get("api/v1/jobs").size()).isEqualTo(jobsBefore);
+    rankFrom.clear();
+    rankFrom.sendKeys("2");
+    chromium.await(10, d -> !chromium.byId("jf-batch-warning").isDisplayed());
+    chromium.screenshot("15-batch-hardness-settings");
+    // The job starts with both settings.
+    List<String> known = new ArrayList<>();
+    get("api/v1/jobs").forEach(j -> known.add(j.get("id").asString()));
+    chromium.byId("jf-submit").click();
+    JsonNode started = chromium.await(20, d -> {
+      try {
+        for (JsonNode j : get("api/v1/jobs")) {
+          if (!known.contains(j.get("id").asString()) && j.get("state").asString().equals("SUCCEEDED")) {
+            return j;
+          }
+        }
+        return null;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(started.get("params").get("itemsPerLabel").asInt()).isEqualTo(4);
+    assertThat(started.get("params").get("randomShare").asDouble()).isEqualTo(0.25);
+    assertThat(started.get("params").get("batchRankFrom").asInt()).isEqualTo(2);
+    assertThat(send("DELETE", "api/v1/jobs/" + started.get("id").asString(), null, null).statusCode()).isBetween(200, 299);
+    for (WebElement e : List.of(share, rankFrom, perLabel, batch)) {
+      e.clear();
+    }
   }
 
   private void confirm(boolean yes) {
