@@ -272,7 +272,7 @@ def train(args: argparse.Namespace, protocol: str, mode: str, seed: int, data: d
             else:
                 random_shape = random_batches(len(y), args.batch_size, rng)
             batches, info = random_shape, {"mine_s": None, "left_out": None}
-            h_batches = h_random = None
+            h_batches = h_random = h_thirds = None
             if mined:
                 # The embeddings the epoch's batches are built from, and their hardness measured on.
                 if protocol == "class":
@@ -286,6 +286,8 @@ def train(args: argparse.Namespace, protocol: str, mode: str, seed: int, data: d
                 batches, info = mine(args, protocol, mode, s, pair, labels, seed * 1000 + epoch, Path(tmp))
                 h_batches = hardness(batches, za, zb, labels)
                 h_random = hardness(random_shape, za, zb, labels)
+                # In the order they were built: the walk can use up the most confused labels or items early.
+                h_thirds = [hardness(part, za, zb, labels) for part in np.array_split(batches, 3)]
             t_embed = time.perf_counter() - t0
             t1 = time.perf_counter()
             losses = []
@@ -308,6 +310,7 @@ def train(args: argparse.Namespace, protocol: str, mode: str, seed: int, data: d
             t3 = time.perf_counter()
             row = {"epoch": epoch, "mined": mined, "loss": float(np.mean(losses)), "r1": r1, "r5": r5,
                    "mine_s": info["mine_s"], "hardness": h_batches, "hardness_random": h_random,
+                   "hardness_thirds": h_thirds,
                    "batches": int(len(batches)), "left_out": info["left_out"], "prepare_s": t_embed,
                    "train_s": t2 - t1, "eval_s": t3 - t2, "epoch_s": t3 - t0}
             epochs.append(row)
