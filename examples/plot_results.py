@@ -4,9 +4,10 @@
         --table docs/training-table.md --plot docs/training-r1.png --plot docs/training-r1.svg
 
 The table (markdown, also printed) has, per protocol and mode, the last epoch's R@1 and R@5 (mean
-over seeds, and each seed's R@1), the mean mining time of a mined epoch, and how hard the mined
-batches were next to random batches of the same shape (mean over mined epochs); then R@1 per
-epoch. The plot (one panel per protocol, R@1 per epoch per mode, mean over seeds with each seed's
+over seeds, and each seed's R@1), the mean mining time of a mined epoch, how hard the mined
+batches were next to random batches of the same shape, and the mined batches' hardness in the
+first, middle and last third of the order the walk built them in (all means over mined epochs);
+then R@1 per epoch. The plot (one panel per protocol, R@1 per epoch per mode, mean over seeds with each seed's
 range shaded) needs matplotlib (Debian: python3-matplotlib); without it only the table is written.
 """
 
@@ -50,19 +51,22 @@ def table(record: dict[str, Any]) -> str:
     for protocol, modes in grouped(record).items():
         seeds = sorted({r["seed"] for runs in modes.values() for r in runs})
         lines += [f"**{TITLES.get(protocol, protocol)}**, last epoch, mean over seeds {', '.join(map(str, seeds))}:", "",
-                  "| batches | R@1 | R@5 | R@1 per seed | mining s / epoch | hardness mined / random |",
-                  "|---|---|---|---|---|---|"]
+                  "| batches | R@1 | R@5 | R@1 per seed | mining s / epoch | hardness mined / random "
+                  "| mined hardness by third of the walk |",
+                  "|---|---|---|---|---|---|---|"]
         for mode, runs in modes.items():
             last = [r["epochs"][-1] for r in runs]
             mined = [e for r in runs for e in r["epochs"] if e["mined"]]
-            hard = mean_of([e["hardness"] for e in mined])
-            hard_random = mean_of([e["hardness_random"] for e in mined])
-            lines.append(
-                f"| {mode} | {fmt(mean_of([e['r1'] for e in last]), 100)} | {fmt(mean_of([e['r5'] for e in last]), 100)} "
-                f"| {', '.join(fmt(e['r1'], 100) for e in last)} | {fmt(mean_of([e['mine_s'] for e in mined]), 1, 1)} "
-                f"| {fmt(hard, 1, 3)} / {fmt(hard_random, 1, 3)} |" if mined else
-                f"| {mode} | {fmt(mean_of([e['r1'] for e in last]), 100)} | {fmt(mean_of([e['r5'] for e in last]), 100)} "
-                f"| {', '.join(fmt(e['r1'], 100) for e in last)} | – | – |")
+            head = (f"| {mode} | {fmt(mean_of([e['r1'] for e in last]), 100)} "
+                    f"| {fmt(mean_of([e['r5'] for e in last]), 100)} | {', '.join(fmt(e['r1'], 100) for e in last)} ")
+            if not mined:
+                lines.append(head + "| – | – | – |")
+                continue
+            thirds = [mean_of([e["hardness_thirds"][i] for e in mined if e.get("hardness_thirds")]) for i in range(3)]
+            lines.append(head + f"| {fmt(mean_of([e['mine_s'] for e in mined]), 1, 1)} "
+                         f"| {fmt(mean_of([e['hardness'] for e in mined]), 1, 3)} / "
+                         f"{fmt(mean_of([e['hardness_random'] for e in mined]), 1, 3)} "
+                         f"| {' / '.join(fmt(t, 1, 3) for t in thirds)} |")
         epochs = max(len(r["epochs"]) for runs in modes.values() for r in runs)
         lines += ["", f"R@1 per epoch ({protocol}, mean over seeds):", "",
                   "| batches | " + " | ".join(f"ep {i + 1}" for i in range(epochs)) + " |",
