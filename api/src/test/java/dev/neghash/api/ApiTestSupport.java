@@ -58,6 +58,9 @@ abstract class ApiTestSupport {
   static void dataDir(DynamicPropertyRegistry r) {
     r.add("neghash.data-dir", () -> DATA.resolve(Long.toString(System.nanoTime())).toString());
     r.add("neghash.threads", () -> "2");
+    // Jobs write their lists in blocks of 37 anchors, so every job test also checks that results
+    // written block by block are those of the whole search.
+    r.add("neghash.jobs.search-block", () -> "37");
   }
 
   static final MediaType NPY = MediaType.parseMediaType("application/x-npy");

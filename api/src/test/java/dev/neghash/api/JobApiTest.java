@@ -158,6 +158,27 @@ class JobApiTest extends ApiTestSupport {
   }
 
   @Test
+  void aJobWrittenBlockByBlockGivesTheWholeSearchsNegativesAndQuality() throws Exception {
+    // The test service holds 37 anchors' lists at a time (ApiTestSupport), so this job's 400 rows
+    // come in 11 blocks.
+    uploadOk(ds, x, N, D, true);
+    String job = run("{\"k\":24,\"negatives\":5,\"strategy\":\"random\",\"rankMax\":20,\"qualitySample\":50,"
+        + "\"maxCosine\":0.2}");
+    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
+    Neighbours nb = HammingSearch.search(codes, codes, Exclusions.labels(labels), 24, 2, KernelProviders.get(), Progress.NONE);
+    Negatives neg = NegativeMiner.mine(nb, new MiningOptions(MiningOptions.Strategy.RANDOM, 5, 0, 20, 0.2, 42));
+    assertThat(body(mvc.get().uri("/api/v1/jobs/" + job + "/negatives").accept(NPY).exchange()))
+        .isEqualTo(Npy.bytes("<i4", new long[] {N, 5}, le(neg.ids())));
+    assertThat(ints(body(mvc.get().uri("/api/v1/jobs/" + job + "/negatives/hamming").exchange()))).containsExactly(neg.hamming());
+    QualityReport q = QualityReport.evaluate(nb, ExactCosineSearch.normalized(x, N, D), N, D, Exclusions.labels(labels), 50, 42, 2,
+        KernelProviders.get());
+    JsonNode result = json(mvc.get().uri("/api/v1/jobs/" + job).exchange()).get("result");
+    assertThat(result.get("quality").get("overlap").asDouble()).isEqualTo(q.overlap());
+    assertThat(result.get("quality").get("meanPositionalDistance").asDouble()).isEqualTo(q.meanPositionalDistance());
+    assertThat(result.get("shortAnchors").asInt()).isEqualTo(neg.shortAnchors().length).isPositive();
+  }
+
+  @Test
   void queryReferenceModeWithPositivePairs() throws Exception {
     uploadOk(ds, x, N, D, false);
     int[] split = new int[N];

@@ -80,7 +80,7 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       Gauge.builder("neghash.jobs", this, js -> js.count(s)).tag("state", s.name())
           .description("Jobs by state").register(reg);
     }
-    this.execution = new JobExecution(store, events, new JobRunner(datasets, props.threads()),
+    this.execution = new JobExecution(store, events, new JobRunner(datasets, props.threads(), props.jobs().searchBlock()),
         Counter.builder("neghash.mining.anchors").description("Anchors searched by finished jobs").register(reg),
         Timer.builder("neghash.job.duration").description("Wall time of jobs that ran").register(reg));
     Gauge.builder("neghash.mining.throughput", this, js -> js.execution.lastThroughput()).baseUnit("anchors/s")
