@@ -143,10 +143,12 @@ public final class MllibComparison {
     System.out.printf("| %s | %d | %d | %d | NegHash, one machine (2 threads) | %.1f | %.3f | b = 512; encode %.1f s,"
         + " search %.1f s = %.2e pairs/s/core |%n", data, n, d, k, oneSec, overlap(exact, anchors, oneLists, k),
         oneEncode, oneSearch, pairs / oneSearch / 2);
+    double sparkSearch = sparkSec - sparkEncode;
     System.out.printf("| %s | %d | %d | %d | NegHash on Spark (%s) | %.1f | %.3f | lists identical to one machine: %s;"
-        + " encode alone %.1f s, search ~%.1f s = %.2e pairs/s/core |%n", data, n, d, k, master, sparkSec,
-        overlap(exact, anchors, sparkLists, k), same, sparkEncode, sparkSec - sparkEncode,
-        pairs / (sparkSec - sparkEncode) / cores);
+        + " encode alone %.1f s, %s |%n", data, n, d, k, master, sparkSec,
+        overlap(exact, anchors, sparkLists, k), same, sparkEncode, sparkSearch > 0.1 * sparkSec
+            ? String.format("search ~%.1f s = %.2e pairs/s/core", sparkSearch, pairs / sparkSearch / cores)
+            : "search too short at this N to separate from encoding");
     double[] kth = new double[anchors.length];
     for (int i = 0; i < anchors.length; i++) {
       kth[i] = Math.sqrt(Math.max(0, 2 - 2 * exact.similarity()[i * k + k - 1]));
@@ -180,7 +182,7 @@ public final class MllibComparison {
         l[r.getInt(2) - 1] = r.getLong(1);
       }
       System.out.printf("| %s | %d | %d | %d | MLlib BucketedRandomProjectionLSH, %d tables (%s) | %.1f | %.3f |"
-          + " bucket length %.4f (%.0f x threshold / sqrt(d)), join threshold %.3f (90th percentile of the exact"
+          + " bucket length %.4f (%.2f x threshold / sqrt(d)), join threshold %.3f (90th percentile of the exact"
           + " k-th distance); %.2f of k listed |%n",
           data, n, d, k, tables, master, sec, overlap(exact, anchors, lists, k), bucket, widths, threshold,
           (double) listed / ((double) n * k));
