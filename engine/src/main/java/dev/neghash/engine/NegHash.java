@@ -44,6 +44,9 @@ import java.util.Objects;
  * returns is identical for any thread count and kernel provider. Searches work in the item ids of
  * one set: {@link SearchOptions} names anchors and candidates as subsets of it (query/reference
  * data is one set with two subsets), its labels, and positive pairs that are never negatives.
+ *
+ * <p>About 340 lines, most of them documentation: this is the library's one front door, so every
+ * step of the method has its entry point here, each delegating to the class that does the work.
  */
 public final class NegHash {
 
