@@ -1,14 +1,11 @@
 package dev.neghash.cli;
 
+import static dev.neghash.cli.CliRuns.readInts;
+import static dev.neghash.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neghash.cli.CliRuns.Run;
 import dev.neghash.engine.io.Npy;
-import dev.neghash.engine.io.NpyHeader;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -32,15 +29,6 @@ class BatchesCommandTest {
   private Path labels;
   private int[] y;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @BeforeEach
   void data() throws Exception {
     Random r = new Random(3);
@@ -61,21 +49,9 @@ class BatchesCommandTest {
     emb = dir.resolve("emb.npy");
     labels = dir.resolve("labels.npy");
     Npy.writeFloat32(emb, x, N, D);
-    ByteBuffer bb = ByteBuffer.allocate(N * 4).order(ByteOrder.LITTLE_ENDIAN);
-    bb.asIntBuffer().put(y);
-    Files.write(labels, Npy.bytes("<i4", new long[] {N}, bb.array()));
+    CliRuns.writeLabels(labels, y);
   }
 
-  private static int[] readInts(Path p, long[] shapeOut) throws Exception {
-    try (InputStream in = Files.newInputStream(p)) {
-      NpyHeader h = NpyHeader.read(in);
-      System.arraycopy(h.shape(), 0, shapeOut, 0, 2);
-      byte[] data = in.readAllBytes();
-      int[] out = new int[data.length / 4];
-      ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
-      return out;
-    }
-  }
 
   private static double[] hardness(String out) {
     Matcher m = Pattern.compile("hardness ([0-9.]+) \\(random batches ([0-9.]+)\\)").matcher(out);
