@@ -1,5 +1,6 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.api.support.TestData;
 import dev.neghash.engine.Defaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,18 +86,7 @@ class DashboardBrowserTest {
 
   /** Seeded clustered embeddings (item i in cluster i % CLASSES) and their labels. */
   private static float[] clustered(int n, int d, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] centres = new float[CLASSES * d];
-    for (int i = 0; i < centres.length; i++) {
-      centres[i] = (float) r.nextGaussian();
-    }
-    float[] x = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = centres[(i % CLASSES) * d + j] + 0.7f * (float) r.nextGaussian();
-      }
-    }
-    return x;
+    return TestData.clustered(n, d, CLASSES, 0.7f, new SplittableRandom(seed));
   }
 
   private static byte[] labelsNpy(int n) {

@@ -1,5 +1,6 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.api.support.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -109,22 +110,14 @@ class DashboardEpochsBrowserTest {
   private String dataset(String name, int dims, int n, int classes) throws Exception {
     String id = ok("POST", "api/v1/datasets", "application/json",
         utf8("{\"name\":\"" + name + "\",\"dims\":" + dims + ",\"bits\":256}")).get("id").asString();
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < n; i++) {
-      b.append(i > 0 ? "," : "").append(i % classes);
-    }
-    ok("PUT", "api/v1/datasets/" + id + "/labels", "application/json", utf8(b.append(']').toString()));
+    ok("PUT", "api/v1/datasets/" + id + "/labels", "application/json", utf8(TestData.labelsJson(n, classes)));
     return id;
   }
 
   /** Clustered rows (item i in cluster i % classes) with noise of the given size: less noise, a better model. */
   private static byte[] embeddings(int n, int d, int classes, double noise, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    SplittableRandom c = new SplittableRandom(99);
-    float[] centres = new float[classes * d];
-    for (int i = 0; i < centres.length; i++) {
-      centres[i] = (float) c.nextGaussian();
-    }
+    float[] centres = TestData.centres(new SplittableRandom(99), classes, d);
     ByteBuffer bb = ByteBuffer.allocate(n * d * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < d; j++) {
