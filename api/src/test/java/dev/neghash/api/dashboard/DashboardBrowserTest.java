@@ -57,8 +57,7 @@ class DashboardBrowserTest {
 
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-browser-test-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-browser-test-");
   }
 
   @LocalServerPort int port;
@@ -291,10 +290,7 @@ class DashboardBrowserTest {
     assertThat(npyStatus).isEqualTo("200 application/x-npy NUMPY");
 
     // One anchor's negatives: other labels only, nearest first.
-    WebElement rowInput = chromium.byId("anchor-row");
-    rowInput.clear();
-    rowInput.sendKeys("17", Keys.ENTER);
-    chromium.await(20, d -> d.findElement(By.cssSelector("#anchor-view")).getText().startsWith("Row 17 of 20,000: anchor item 17 (label 7)"));
+    chromium.showAnchor(17, 20, "Row 17 of 20,000: anchor item 17 (label 7)");
     List<WebElement> negRows = chromium.driver().findElements(By.cssSelector(".anchor-table tbody tr"));
     assertThat(negRows).hasSize(8);
     int last = -1;

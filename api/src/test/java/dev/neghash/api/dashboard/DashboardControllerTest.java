@@ -11,7 +11,6 @@ import dev.neghash.api.job.JobService;
 import dev.neghash.api.job.JobState;
 import dev.neghash.api.job.JobView;
 import dev.neghash.api.storage.DataStore;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,8 +41,7 @@ class DashboardControllerTest {
 
   @DynamicPropertySource
   static void props(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-dashboard-test-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-dashboard-test-");
     r.add("neghash.threads", () -> "2");
   }
 

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +64,7 @@ class DashboardEpochsBrowserTest {
 
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-epochs-browser-test-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-epochs-browser-test-");
   }
 
   @LocalServerPort int port;
@@ -305,10 +303,7 @@ class DashboardEpochsBrowserTest {
     String id = epochJobs.get(2);
     open("#/jobs/" + id);
     chromium.await(30, d -> d.findElements(By.cssSelector("#anchor-lsh figure.tile")).size() > 1);
-    WebElement row = chromium.byId("anchor-row");
-    row.clear();
-    row.sendKeys("13", Keys.ENTER);
-    chromium.await(30, d -> d.findElement(By.cssSelector("#anchor-view")).getText().startsWith("Row 13 of 1,500: anchor item 13"));
+    chromium.showAnchor(13, 30, "Row 13 of 1,500: anchor item 13");
     chromium.await(30, d -> d.findElements(By.cssSelector("#anchor-exact figure.tile")).size() == 6);
     JsonNode page = get("api/v1/jobs/" + id + "/negatives?page=13&size=1").get("items").get(0);
     List<WebElement> tiles = findAll("#anchor-lsh figure.tile");
@@ -349,6 +344,7 @@ class DashboardEpochsBrowserTest {
     assertThat(find(".anchor-table thead").getText()).contains("= 100%");
 
     // A row past the end is spoken of as a row.
+    WebElement row = chromium.byId("anchor-row");
     row.clear();
     row.sendKeys("5000", Keys.ENTER);
     chromium.await(10, d -> chromium.byId("anchor-error").isDisplayed());

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,8 +40,7 @@ class DashboardScreenshotsTest {
   private static final double[] NOISE = {0.08, 0.05, 0.02};
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-screenshots-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-screenshots-");
   }
 
   @LocalServerPort int port;
@@ -104,10 +101,7 @@ class DashboardScreenshotsTest {
 
       chromium.driver().get("http://127.0.0.1:" + port + "/#/jobs/" + lastJob);
       chromium.await(60, dr -> dr.findElements(By.cssSelector("#anchor-lsh figure.tile")).size() > 1);
-      WebElement row = chromium.byId("anchor-row");
-      row.clear();
-      row.sendKeys("42", Keys.ENTER);
-      chromium.await(60, dr -> dr.findElement(By.cssSelector("#anchor-view")).getText().startsWith("Row 42 "));
+      chromium.showAnchor(42, 60, "Row 42 ");
       chromium.await(60, dr -> dr.findElements(By.cssSelector("#anchor-exact figure.tile")).size() == 8);
       chromium.js("document.getElementById('anchor-card').scrollIntoView()");
       Thread.sleep(300);
