@@ -40,9 +40,9 @@ public final class HammingSearch {
     Subsets s = Subsets.of(codes.n(), options);
     int w = codes.wordsPerCode();
     PackedCodes anchors = s.anchors() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.anchors()), s.anchorCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.anchors(), long[]::new), s.anchorCount(), codes.bits());
     PackedCodes candidates = s.candidates() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates()), s.candidateCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates(), long[]::new), s.candidateCount(), codes.bits());
     Neighbours nb = search(anchors, candidates, s.exclusions(), options.k(), threads, kernels, options.progress());
     return new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), nb.hamming(), null, nb.bits());
   }
