@@ -35,6 +35,19 @@ final class CliRuns {
     Files.write(p, Npy.bytes("<i4", new long[] {y.length}, bb.array()));
   }
 
+  /**
+   * Reads a batches .npy file and checks what every one holds: rows of {@code batchSize} item ids, at
+   * least {@code minBatches} of them, no item twice.
+   */
+  static int[] readBatches(Path p, int batchSize, int minBatches) throws Exception {
+    long[] shape = new long[2];
+    int[] b = readInts(p, shape);
+    assertThat(shape[1]).isEqualTo(batchSize);
+    assertThat(shape[0]).isGreaterThanOrEqualTo(minBatches);
+    assertThat(b).doesNotHaveDuplicates();
+    return b;
+  }
+
   /** Reads a 2-D int32 .npy file; its shape goes to {@code shapeOut}. */
   static int[] readInts(Path p, long[] shapeOut) throws Exception {
     try (InputStream in = Files.newInputStream(p)) {

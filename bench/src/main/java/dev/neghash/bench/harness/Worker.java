@@ -64,20 +64,19 @@ public final class Worker {
   }
 
   private static void lsh(WorkerArgs a, KernelProvider kp, Properties out) throws IOException {
-    Path data = a.path("data");
     int bits = a.integer("bits");
     int k = a.integer("k");
     int threads = a.integer("threads");
-    long seed = Long.parseLong(a.string("seed"));
-    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+    long seed = a.seed();
+    int[] labels = a.labels();
     int[] anchors = a.ints("anchors");
     int[] selfAnchors = a.ints("self-anchors");
     int[] keep = a.ints("keep");
 
-    warmUpEncoder(data.resolve("x.npy"), bits, seed, threads, kp);
+    warmUpEncoder(a.data("x.npy"), bits, seed, threads, kp);
     long t0 = System.nanoTime();
     Encoder.Encoded e;
-    try (InputStream in = Files.newInputStream(data.resolve("x.npy"));
+    try (InputStream in = Files.newInputStream(a.data("x.npy"));
         Npy.FloatRowReader r = new Npy.FloatRowReader(in)) {
       Encoder enc = new Encoder(r.cols(), Encoder.Options.of(bits, seed).withThreads(threads), kp);
       int chunk = 8192;
@@ -192,8 +191,8 @@ public final class Worker {
   private static void random(WorkerArgs a, Properties out) throws IOException {
     int k = a.integer("k");
     int threads = a.integer("threads");
-    long seed = Long.parseLong(a.string("seed"));
-    int[] labels = Npy.readLabels(a.path("data").resolve("labels.npy"));
+    long seed = a.seed();
+    int[] labels = a.labels();
     int[] keep = a.ints("keep");
     int n = labels.length;
     Map<Integer, Integer> perLabel = RandomNegatives.labelCounts(labels);
@@ -224,14 +223,13 @@ public final class Worker {
   }
 
   private static void eval(WorkerArgs a, KernelProvider kp, Properties out) throws IOException {
-    Path data = a.path("data");
     int k = a.integer("k");
     int threads = a.integer("threads");
     int negatives = a.integer("negatives");
-    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+    int[] labels = a.labels();
     int[] keep = a.ints("keep");
     int[] shape = new int[2];
-    float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+    float[] x = Npy.readFloatMatrix(a.data("x.npy"), shape);
     List<QualityEval.Method> methods = new ArrayList<>();
     for (String line : Files.readAllLines(a.path("methods"))) {
       if (line.isBlank()) {
@@ -256,13 +254,12 @@ public final class Worker {
   /** What the float-based methods read: labels, searched and kept anchors, and the rows (load time recorded). */
   private record Floats(int[] labels, int[] anchors, int[] keep, float[] x, int n, int d) {
     static Floats load(WorkerArgs a, Properties out) throws IOException {
-      Path data = a.path("data");
-      int[] labels = Npy.readLabels(data.resolve("labels.npy"));
+      int[] labels = a.labels();
       int[] anchors = a.ints("anchors");
       int[] keep = a.ints("keep");
       long t0 = System.nanoTime();
       int[] shape = new int[2];
-      float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+      float[] x = Npy.readFloatMatrix(a.data("x.npy"), shape);
       out.setProperty("load_s", Double.toString((System.nanoTime() - t0) / 1e9));
       return new Floats(labels, anchors, keep, x, shape[0], shape[1]);
     }

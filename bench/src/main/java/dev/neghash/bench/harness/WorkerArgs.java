@@ -1,5 +1,6 @@
 package dev.neghash.bench.harness;
 
+import dev.neghash.engine.io.Npy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,6 +23,21 @@ record WorkerArgs(Map<String, String> map) {
 
   Path path(String key) {
     return Path.of(string(key));
+  }
+
+  /** The file {@code name} of the data set folder {@code --data} ({@code x.npy}, {@code labels.npy}). */
+  Path data(String name) {
+    return path("data").resolve(name);
+  }
+
+  /** The data set's labels. */
+  int[] labels() throws IOException {
+    return Npy.readLabels(data("labels.npy"));
+  }
+
+  /** The {@code --seed} of projections and random choices. */
+  long seed() {
+    return Long.parseLong(string("seed"));
   }
 
   /** The int32 .npy file named by {@code key}. */
