@@ -140,8 +140,7 @@ class JobApiTest extends LabelledJobTestSupport {
     uploadOk(ds, x, N, D, true);
     String job = run("{\"k\":24,\"negatives\":5,\"strategy\":\"random\",\"rankMax\":20,\"qualitySample\":50,"
         + "\"maxCosine\":0.2}");
-    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
-    Neighbours nb = HammingSearch.search(codes, codes, Exclusions.labels(labels), 24, 2, KernelProviders.get(), Progress.NONE);
+    Neighbours nb = engineNeighbours(24);
     Negatives neg = NegativeMiner.mine(nb, new MiningOptions(MiningOptions.Strategy.RANDOM, 5, 0, 20, 0.2, 42));
     assertThat(body(mvc.get().uri("/api/v1/jobs/" + job + "/negatives").accept(NPY).exchange()))
         .isEqualTo(Npy.bytes("<i4", new long[] {N, 5}, le(neg.ids())));

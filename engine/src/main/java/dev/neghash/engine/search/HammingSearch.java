@@ -63,7 +63,8 @@ public final class HammingSearch {
     Subsets s = Subsets.of(codes.n(), options);
     int w = codes.wordsPerCode();
     PackedCodes candidates = s.candidates() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates()), s.candidateCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates(), long[]::new), s.candidateCount(),
+            codes.bits());
     Exclusions ex = s.exclusions();
     checkK(options.k(), candidates.n(), ex.excludeSelf());
     int rows = s.anchorCount();
@@ -71,7 +72,7 @@ public final class HammingSearch {
       int to = Math.min(rows, from + blockRows);
       long[] words = s.anchors() == null
           ? java.util.Arrays.copyOfRange(codes.words(), from * w, to * w)
-          : Subsets.gather(codes.words(), w, java.util.Arrays.copyOfRange(s.anchors(), from, to));
+          : Subsets.gather(codes.words(), w, java.util.Arrays.copyOfRange(s.anchors(), from, to), long[]::new);
       PackedCodes block = new PackedCodes(words, to - from, codes.bits());
       Neighbours nb = search(block, candidates, ex.rows(from, to), options.k(), threads, kernels, options.progress());
       sink.accept(from, new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), nb.hamming(), null, nb.bits()));
