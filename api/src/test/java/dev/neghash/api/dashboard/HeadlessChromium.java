@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -87,9 +88,13 @@ final class HeadlessChromium implements AutoCloseable {
     return driver;
   }
 
-  /** Waits up to {@code seconds} for {@code condition} to give a non-null, non-false value. */
+  /**
+   * Waits up to {@code seconds} for {@code condition} to give a non-null, non-false value; an
+   * element the page re-rendered while the condition read it counts as not yet.
+   */
   <T> T await(int seconds, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50)).until(condition);
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50))
+        .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   /**
