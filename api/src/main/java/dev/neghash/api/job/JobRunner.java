@@ -70,8 +70,8 @@ final class JobRunner {
     int[] anchorIds;
     if (p.queries()) {
       int[] split = datasets.split(d);
-      anchorIds = select(split, 1);
-      search = search.anchors(anchorIds).candidates(select(split, 0));
+      anchorIds = DatasetService.splitSide(split, 1);
+      search = search.anchors(anchorIds).candidates(DatasetService.splitSide(split, 0));
     } else {
       anchorIds = identity(n);
     }
@@ -227,23 +227,6 @@ final class JobRunner {
     int[] r = new int[n];
     for (int i = 0; i < n; i++) {
       r[i] = i;
-    }
-    return r;
-  }
-
-  private static int[] select(int[] split, int role) {
-    int cnt = 0;
-    for (int s : split) {
-      if (s == role) {
-        cnt++;
-      }
-    }
-    int[] r = new int[cnt];
-    int j = 0;
-    for (int i = 0; i < split.length; i++) {
-      if (split[i] == role) {
-        r[j++] = i;
-      }
     }
     return r;
   }

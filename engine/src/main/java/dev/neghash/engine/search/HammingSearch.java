@@ -40,9 +40,9 @@ public final class HammingSearch {
     Subsets s = Subsets.of(codes.n(), options);
     int w = codes.wordsPerCode();
     PackedCodes anchors = s.anchors() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.anchors()), s.anchorCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.anchors(), long[]::new), s.anchorCount(), codes.bits());
     PackedCodes candidates = s.candidates() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates()), s.candidateCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates(), long[]::new), s.candidateCount(), codes.bits());
     Neighbours nb = search(anchors, candidates, s.exclusions(), options.k(), threads, kernels, options.progress());
     return new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), nb.hamming(), null, nb.bits());
   }
@@ -63,7 +63,8 @@ public final class HammingSearch {
     Subsets s = Subsets.of(codes.n(), options);
     int w = codes.wordsPerCode();
     PackedCodes candidates = s.candidates() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates()), s.candidateCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates(), long[]::new), s.candidateCount(),
+            codes.bits());
     Exclusions ex = s.exclusions();
     checkK(options.k(), candidates.n(), ex.excludeSelf());
     int rows = s.anchorCount();
@@ -71,7 +72,7 @@ public final class HammingSearch {
       int to = Math.min(rows, from + blockRows);
       long[] words = s.anchors() == null
           ? java.util.Arrays.copyOfRange(codes.words(), from * w, to * w)
-          : Subsets.gather(codes.words(), w, java.util.Arrays.copyOfRange(s.anchors(), from, to));
+          : Subsets.gather(codes.words(), w, java.util.Arrays.copyOfRange(s.anchors(), from, to), long[]::new);
       PackedCodes block = new PackedCodes(words, to - from, codes.bits());
       Neighbours nb = search(block, candidates, ex.rows(from, to), options.k(), threads, kernels, options.progress());
       sink.accept(from, new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), nb.hamming(), null, nb.bits()));
