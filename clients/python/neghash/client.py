@@ -1,4 +1,8 @@
-"""Client of a NegHash service."""
+"""Client of a NegHash service.
+
+About 320 lines: one method per endpoint of the API, each a few lines over the shared transport
+(:mod:`neghash._http`) and handles (:mod:`neghash._handles`).
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,10 @@ no query/reference search, positive pairs or quality report: jobs that need them
 :class:`NotImplementedError`. It also uses one seed for the hyperplanes and the random choices, so
 a job with the ``random`` strategy or batches must use the dataset's seed (the default 42 of both
 does).
+
+About 800 lines: it mirrors every call of :class:`neghash.Client` (datasets, side files, snapshots,
+jobs, results), with the service's checks and problem details, over one folder and the command
+line; splitting it would separate each call from the refusal it must give.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Every client call against the live service started by the test session."""
+"""Every client call against the live service started by the test session.
+
+About 340 lines: one test per client call and error case, sharing the session's service.
+"""
 
 from __future__ import annotations
 

@@ -39,6 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the event stream, its detail page with the plots drawn, an error from the service shown as the
  * service wrote it, and a second job cancelled from the table. The steps run in order on one page
  * and leave screenshots in target/screenshots.
+ *
+ * <p>About 370 lines: the steps run in order on one page, each building on the previous one's
+ * state, so they stay in one class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "neghash.threads=2",

@@ -43,6 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the history view against the API's numbers, an anchor's negatives as images and as text with
  * its exact neighbours, the download menu on the first and last job rows, the batch-size warning,
  * and deletes with their confirmation. Data is stored through the HTTP API first.
+ *
+ * <p>About 530 lines: the steps share one browser page and one set of stored data (starting
+ * Chromium and the service per class costs seconds), so they are one ordered class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "neghash.threads=2",

@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * Runs the harness: prepares each data set on disk, runs every method in its own process (NegHash
  * methods as JVMs of {@link Worker}, FAISS through {@code bench/faiss_worker.py}), cross-checks
  * NegHash's Hamming lists against FAISS's, scores quality, and writes the report.
+ *
+ * <p>About 480 lines: one method per kind of peer (LSH, exact, FAISS flat and binary, HNSW,
+ * random), each starting its process and turning its output into report rows; they share the
+ * per-data-set state (anchor samples, budgets, files), which is why they stay in one class.
  */
 final class Orchestrator {
 
