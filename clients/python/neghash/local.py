@@ -12,6 +12,10 @@ no query/reference search, positive pairs or quality report: jobs that need them
 :class:`NotImplementedError`. It also uses one seed for the hyperplanes and the random choices, so
 a job with the ``random`` strategy or batches must use the dataset's seed (the default 42 of both
 does).
+
+About 800 lines: it mirrors every call of :class:`neghash.Client` (datasets, side files, snapshots,
+jobs, results), with the service's checks and problem details, over one folder and the command
+line; splitting it would separate each call from the refusal it must give.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import numpy as np
 from . import _npy
 from ._handles import FINAL_STATES, Dataset, Job
 from ._progress import JobProgress
+from ._jobs import JobLauncher
 from .client import is_path
 from .errors import PROBLEM_PREFIX, JobFailedError, NegHashError
 
@@ -109,7 +114,7 @@ def find_command() -> list[str]:
         "or set NEGHASH_COMMAND")
 
 
-class LocalClient:
+class LocalClient(JobLauncher):
     """The client's calls on one machine, by running the ``neghash`` command line.
 
     Args:
@@ -446,45 +451,29 @@ class LocalClient:
 
     # ------------------------------------------------------------------ jobs
 
-    def launch_job(
-        self,
-        dataset_id: str,
-        *,
-        snapshot_id: str | None = None,
-        k: int | None = None,
-        strategy: str | None = None,
-        negatives: int | None = None,
-        rank_min: int | None = None,
-        rank_max: int | None = None,
-        max_cosine: float | None = None,
-        hard_positives: bool | None = None,
-        batch_size: int | None = None,
-        batch_neighbours: int | None = None,
-        seed: int | None = None,
-        mode: str | None = None,
-        quality_sample: int | None = None,
-        items_per_label: int | None = None,
-        random_share: float | None = None,
-        batch_rank_from: int | None = None,
-    ) -> Job:
-        """Launches a mining job: the same parameters and defaults as :meth:`neghash.Client.launch_job`."""
+    def _launch_job(self, dataset_id: str, params: dict[str, Any]) -> Job:
+        """The service's checks and defaults; mode ``queries``, quality reports and positive pairs need the service."""
+        k, negatives, strategy, seed = params["k"], params["negatives"], params["strategy"], params["seed"]
+        rank_min, rank_max, max_cosine = params["rank_min"], params["rank_max"], params["max_cosine"]
+        batch_size, items_per_label, random_share = params["batch_size"], params["items_per_label"], params["random_share"]
+        batch_rank_from = params["batch_rank_from"]
         with self._lock:
             view = self._require(dataset_id)
-            snap = self._snapshot(dataset_id, snapshot_id or "latest")
-            if mode not in (None, "all", "queries"):
+            snap = self._snapshot(dataset_id, params["snapshot_id"] or "latest")
+            if params["mode"] not in (None, "all", "queries"):
                 raise _problem(400, "invalid-request", "mode must be all or queries")
             if strategy not in (None, "top", "random"):
                 raise _problem(400, "invalid-request", "strategy must be top or random")
-            if mode == "queries":
+            if params["mode"] == "queries":
                 raise NotImplementedError("mode 'queries' needs the NegHash service; the local mode mines all items against all")
-            if quality_sample is not None:
+            if params["quality_sample"] is not None:
                 raise NotImplementedError("quality reports need the NegHash service")
             if view["positivePairs"] is not None:
                 raise NotImplementedError("this dataset has positive pairs, which only the NegHash service excludes")
             for name, value, low, high in (("k", k, 1, MAX_K), ("negatives", negatives, 1, MAX_K),
                                            ("rankMin", rank_min, 0, None), ("rankMax", rank_max, 1, None),
                                            ("batchSize", batch_size, 2, 1 << 20),
-                                           ("batchNeighbours", batch_neighbours, 0, 1 << 20),
+                                           ("batchNeighbours", params["batch_neighbours"], 0, 1 << 20),
                                            ("itemsPerLabel", items_per_label, 2, 1 << 20),
                                            ("randomShare", random_share, 0.0, 1.0),
                                            ("batchRankFrom", batch_rank_from, 0, MAX_K),
@@ -503,7 +492,7 @@ class LocalClient:
             rank_max = k if rank_max is None else int(rank_max)
             if rank_min >= min(rank_max, k):
                 raise _invalid(f"the rank window [rankMin, rankMax) = [{rank_min}, {rank_max}) must hold at least one rank below k = {k}")
-            if hard_positives and not view["labels"]:
+            if params["hard_positives"] and not view["labels"]:
                 raise _problem(400, "invalid-request", "hardPositives needs the dataset's labels (PUT .../labels)")
             if batch_size is not None and int(batch_size) > n:
                 raise _invalid(f"batchSize ({batch_size}) exceeds the number of items ({n})")
@@ -522,15 +511,15 @@ class LocalClient:
                     f"the command line uses one seed for the hyperplanes and the random choices: pass seed={view['seed']} "
                     f"(the dataset's seed) for a job with the random strategy or batches")
             ident = _new_id("job_")
-            params = {"snapshotId": snap["id"], "k": k, "strategy": strategy, "negatives": negatives,
-                      "rankMin": rank_min, "rankMax": rank_max, "maxCosine": max_cosine,
-                      "hardPositives": bool(hard_positives), "batchSize": batch_size,
-                      "batchNeighbours": batch_neighbours, "seed": seed, "mode": "all", "qualitySample": None,
-                      "itemsPerLabel": items_per_label, "randomShare": random_share,
-                      "batchRankFrom": batch_rank_from}
+            job_params = {"snapshotId": snap["id"], "k": k, "strategy": strategy, "negatives": negatives,
+                          "rankMin": rank_min, "rankMax": rank_max, "maxCosine": max_cosine,
+                          "hardPositives": bool(params["hard_positives"]), "batchSize": batch_size,
+                          "batchNeighbours": params["batch_neighbours"], "seed": seed, "mode": "all",
+                          "qualitySample": None, "itemsPerLabel": items_per_label, "randomShare": random_share,
+                          "batchRankFrom": batch_rank_from}
             job = {"id": ident, "datasetId": dataset_id, "snapshotId": snap["id"], "state": "QUEUED",
                    "phase": "queued", "progress": 0.0, "itemsPerSecond": None, "etaSeconds": None,
-                   "cancelRequested": False, "params": params, "createdAt": _now(), "startedAt": None,
+                   "cancelRequested": False, "params": job_params, "createdAt": _now(), "startedAt": None,
                    "finishedAt": None, "error": None, "result": None}
             self._job_dir(ident).mkdir(parents=True)
             self._jobs[ident] = job

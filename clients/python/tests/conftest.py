@@ -44,20 +44,21 @@ def _java() -> str:
     raise RuntimeError("no JDK 25 found: set NEGHASH_JAVA or JAVA_HOME")
 
 
-def _jar() -> Path:
-    jar = Path(os.environ.get("NEGHASH_JAR") or HERE.parents[2] / "api" / "target" / "neghash.jar")
+def _built_jar(variable: str, module: str, name: str, what: str) -> Path:
+    """A jar from ``$variable``, else ``module/target/name`` of this repository; it must exist."""
+    jar = Path(os.environ.get(variable) or HERE.parents[2] / module / "target" / name)
     if not jar.is_file():
-        raise RuntimeError(f"service jar {jar} not found: build it (./mvnw -B -q -pl api -am package -DskipTests) "
-                           "or set NEGHASH_JAR")
+        raise RuntimeError(f"{what} {jar} not found: build it (./mvnw -B -q -pl {module} -am package "
+                           f"-DskipTests) or set {variable}")
     return jar
+
+
+def _jar() -> Path:
+    return _built_jar("NEGHASH_JAR", "api", "neghash.jar", "service jar")
 
 
 def _cli_jar() -> Path:
-    jar = Path(os.environ.get("NEGHASH_CLI_JAR") or HERE.parents[2] / "cli" / "target" / "neghash-cli.jar")
-    if not jar.is_file():
-        raise RuntimeError(f"command-line jar {jar} not found: build it (./mvnw -B -q -pl cli -am package "
-                           "-DskipTests) or set NEGHASH_CLI_JAR")
-    return jar
+    return _built_jar("NEGHASH_CLI_JAR", "cli", "neghash-cli.jar", "command-line jar")
 
 
 def _free_port() -> int:

@@ -1,4 +1,7 @@
-"""Every client call against the live service started by the test session."""
+"""Every client call against the live service started by the test session.
+
+About 340 lines: one test per client call and error case, sharing the session's service.
+"""
 
 from __future__ import annotations
 
@@ -141,16 +144,22 @@ def test_snapshot_refusals(client, data):
     assert ds.snapshots() == []  # a refused upload changes nothing
 
 
-def test_upload_streams_from_the_array_without_copying_it(client):
-    rng = np.random.default_rng(1)
-    emb = rng.standard_normal((8192, 256)).astype(np.float32)  # 8 MiB
-    ds = client.create_dataset(256, bits=64)
+def _upload_traced(client, emb):
+    """Uploads ``emb`` to a new dataset; returns the snapshot and the peak of traced Python allocations."""
+    ds = client.create_dataset(emb.shape[1], bits=64)
     tracemalloc.start()
     try:
         snap = ds.upload_snapshot(emb)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return snap, peak
+
+
+def test_upload_streams_from_the_array_without_copying_it(client):
+    rng = np.random.default_rng(1)
+    emb = rng.standard_normal((8192, 256)).astype(np.float32)  # 8 MiB
+    snap, peak = _upload_traced(client, emb)
     assert snap["items"] == 8192
     assert peak < emb.nbytes // 8, f"peak {peak} bytes while uploading {emb.nbytes} bytes"
 
@@ -330,12 +339,6 @@ def test_wait_times_out(big_dataset):
 
 def test_converted_uploads_hold_only_a_block_or_two(client):
     emb = np.asfortranarray(np.random.default_rng(2).standard_normal((8192, 256)).astype(np.float32))
-    ds = client.create_dataset(256, bits=64)
-    tracemalloc.start()
-    try:
-        snap = ds.upload_snapshot(emb)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    snap, peak = _upload_traced(client, emb)
     assert snap["items"] == 8192
     assert peak < 3 * (1 << 20), f"peak {peak} bytes while converting {emb.nbytes} bytes"

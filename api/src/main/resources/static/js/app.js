@@ -1,6 +1,8 @@
 // The dashboard page: datasets, live jobs, the job form, uploads, and the job detail view.
 // Everything the page shows comes from the service's API (api/v1/...); job changes arrive on
 // its all-jobs event stream, so nothing is polled.
+// About 930 lines: the page's views share one state and one render loop; formatting, the npy
+// reader, the event stream, plots and charts live in their own modules.
 import { createApi, ApiError } from './api.js';
 import { openEventStream } from './sse.js';
 import { applyJob, applyList, sortedJobs, countByState, progressPercent, isActive } from './jobs.js';

@@ -97,18 +97,22 @@ export function describeLabels(h, fileSize) {
   return { items: h.shape[0], dtype: h.descr };
 }
 
+/** The value of JSON text; an error naming `what` when it is not valid JSON. */
+function parseJson(text, what) {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${what}: not valid JSON (${e.message})`);
+  }
+}
+
 /**
  * Checks embeddings given as JSON text: an array of N rows of d finite numbers.
  *
  * @returns {{items: number, dims: number, dtype: string}}
  */
 export function describeJsonEmbeddings(text) {
-  let rows;
-  try {
-    rows = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`embeddings: not valid JSON (${e.message})`);
-  }
+  const rows = parseJson(text, 'embeddings');
   if (!Array.isArray(rows) || rows.length < 2 || !Array.isArray(rows[0])) {
     throw new Error('embeddings: JSON must be an array of at least 2 rows, each an array of numbers');
   }
@@ -126,12 +130,7 @@ export function describeJsonEmbeddings(text) {
 
 /** Checks labels given as JSON text: an array of integers. @returns {{items: number, dtype: string}} */
 export function describeJsonLabels(text) {
-  let v;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`labels: not valid JSON (${e.message})`);
-  }
+  const v = parseJson(text, 'labels');
   if (!Array.isArray(v)) throw new Error('labels: JSON must be an array of integers');
   const bad = v.findIndex((x) => !Number.isInteger(x));
   if (bad >= 0) throw new Error(`labels: item ${bad} is not an integer`);

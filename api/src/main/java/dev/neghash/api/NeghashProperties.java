@@ -63,12 +63,16 @@ public record NeghashProperties(
    * @param queueCapacity jobs waiting beyond those; more get 429
    * @param retryAfter the Retry-After a 429 suggests
    * @param shutdownGrace how long shutdown waits for running jobs before failing them
+   * @param searchBlock anchors whose neighbour lists a job holds at once: a job without batches
+   *     writes its results block by block, so its memory beyond the codes is O(searchBlock x k)
+   *     whatever the number of items (batch jobs need every list)
    */
   public record Jobs(
       @Min(1) @Max(64) @DefaultValue("1") int concurrency,
       @Min(0) @DefaultValue("16") int queueCapacity,
       @NotNull @DefaultValue("10s") Duration retryAfter,
-      @NotNull @DefaultValue("30s") Duration shutdownGrace) {}
+      @NotNull @DefaultValue("30s") Duration shutdownGrace,
+      @Min(1) @DefaultValue("16384") int searchBlock) {}
 
   /**
    * Server-Sent Events.

@@ -12,6 +12,7 @@ import dev.neghash.api.dataset.PreviewsService;
 import dev.neghash.api.job.JobEvents;
 import dev.neghash.api.job.JobService;
 import dev.neghash.api.job.JobView;
+import dev.neghash.api.support.TestData;
 import dev.neghash.api.security.SecurityConfig;
 import dev.neghash.api.storage.DataStore;
 import dev.neghash.engine.io.Npy;
@@ -21,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,6 +58,9 @@ abstract class ApiTestSupport {
   static void dataDir(DynamicPropertyRegistry r) {
     r.add("neghash.data-dir", () -> DATA.resolve(Long.toString(System.nanoTime())).toString());
     r.add("neghash.threads", () -> "2");
+    // Jobs write their lists in blocks of 37 anchors, so every job test also checks that results
+    // written block by block are those of the whole search.
+    r.add("neghash.jobs.search-block", () -> "37");
   }
 
   static final MediaType NPY = MediaType.parseMediaType("application/x-npy");
@@ -102,16 +105,7 @@ abstract class ApiTestSupport {
   }
 
   JobView await(String jobId) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    JobView v;
-    do {
-      v = jobs.get(jobId);
-      if (v.state().isFinal()) {
-        return v;
-      }
-      Thread.sleep(20);
-    } while (System.nanoTime() < end);
-    throw new AssertionError("job not final: " + v);
+    return TestData.awaitFinal(jobs, jobId);
   }
 
   /** Entries under the data folder's tmp/ (uploads in progress, spills): empty when idle. */
@@ -159,18 +153,7 @@ abstract class ApiTestSupport {
 
   /** Seeded clustered data: {@code classes} centres plus noise, so labels and neighbours agree. */
   static float[] clustered(int n, int d, int classes, long seed) {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-    float[] centres = new float[classes * d];
-    for (int i = 0; i < centres.length; i++) {
-      centres[i] = (float) r.nextGaussian();
-    }
-    float[] x = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = centres[(i % classes) * d + j] + 0.3f * (float) r.nextGaussian();
-      }
-    }
-    return x;
+    return TestData.clustered(n, d, classes, 0.3f, new java.util.SplittableRandom(seed));
   }
 
   /** Labels {@code i % classes}, as {@link #labelsJson} sends them. */
@@ -190,18 +173,10 @@ abstract class ApiTestSupport {
   }
 
   static String labelsJson(int n, int classes) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < n; i++) {
-      b.append(i > 0 ? "," : "").append(i % classes);
-    }
-    return b.append(']').toString();
+    return TestData.labelsJson(n, classes);
   }
 
   static int[] ints(byte[] npy) throws IOException {
-    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(npy);
-    dev.neghash.engine.io.NpyHeader h = dev.neghash.engine.io.NpyHeader.read(in);
-    int[] out = new int[(int) h.elements()];
-    ByteBuffer.wrap(npy, npy.length - in.available(), in.available()).order(h.order()).asIntBuffer().get(out);
-    return out;
+    return TestData.ints(npy);
   }
 }

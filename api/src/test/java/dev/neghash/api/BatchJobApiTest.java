@@ -4,22 +4,17 @@ import static dev.neghash.api.DatasetApiTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.neghash.api.job.JobState;
-import dev.neghash.api.job.JobView;
 import dev.neghash.engine.NegHash;
-import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.mining.BatchHardness;
 import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.search.SearchOptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,43 +25,22 @@ import tools.jackson.databind.JsonNode;
  */
 @WebMvcTest
 @TestPropertySource(properties = "neghash.jobs.concurrency=2")
-class BatchJobApiTest extends ApiTestSupport {
+class BatchJobApiTest extends LabelledJobTestSupport {
 
   private static final int N = 600;
   private static final int D = 16;
   private static final int BITS = 128;
   private static final int CLASSES = 10;
 
-  private String ds;
-  private float[] x;
-  private int[] labels;
-
-  @BeforeEach
-  void dataset() {
-    ds = datasetWithCyclicLabels(N, D, BITS, CLASSES);
-    x = clustered(N, D, CLASSES, 5);
-    labels = cyclicLabels(N, CLASSES);
-  }
-
-  private MvcTestResult submit(String body) {
-    return mvc.post().uri("/api/v1/datasets/" + ds + "/jobs").contentType(MediaType.APPLICATION_JSON).content(body)
-        .exchange();
-  }
-
-  private String run(String body) throws InterruptedException {
-    MvcTestResult r = submit(body);
-    assertThat(r).hasStatus(202);
-    String id = json(r).get("id").asString();
-    JobView v = await(id);
-    assertThat(v.state()).as(String.valueOf(v.error())).isEqualTo(JobState.SUCCEEDED);
-    return id;
+  BatchJobApiTest() {
+    super(N, D, BITS, CLASSES, 5);
   }
 
   @Test
   void perLabelBatchesMatchTheEngineAndReportTheirHardness() throws Exception {
     uploadOk(ds, x, N, D, true);
     String job = run("{\"k\":32,\"batchSize\":16,\"itemsPerLabel\":4,\"batchNeighbours\":8}");
-    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
+    PackedCodes codes = engineCodes();
     NegHash neghash = NegHash.builder().threads(2).build();
     Neighbours nb = neghash.search(codes, SearchOptions.k(32).labels(labels));
     Batches expected = neghash.batches(nb, labels, codes, new BatchOptions(16, 8, 42, 1024, 4, 0));
@@ -90,7 +64,7 @@ class BatchJobApiTest extends ApiTestSupport {
   void batchRankFromIsTheEnginesRankWindow() throws Exception {
     uploadOk(ds, x, N, D, true);
     String job = run("{\"k\":32,\"batchSize\":16,\"itemsPerLabel\":4,\"batchNeighbours\":8,\"batchRankFrom\":12}");
-    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
+    PackedCodes codes = engineCodes();
     NegHash neghash = NegHash.builder().threads(2).build();
     Neighbours nb = neghash.search(codes, SearchOptions.k(32).labels(labels));
     BatchOptions o = new BatchOptions(16, 8, 42, 1024, 4, 0);

@@ -8,7 +8,6 @@ import dev.neghash.api.job.JobView;
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.kernel.KernelProviders;
-import dev.neghash.engine.lsh.Encoder;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.mining.BatchBuilder;
 import dev.neghash.engine.mining.BatchOptions;
@@ -23,7 +22,6 @@ import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.Progress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
@@ -32,36 +30,15 @@ import tools.jackson.databind.JsonNode;
 
 /** Controller tests of jobs: launch, state, cancel, delete, and every result download. */
 @WebMvcTest
-class JobApiTest extends ApiTestSupport {
+class JobApiTest extends LabelledJobTestSupport {
 
   private static final int N = 400;
   private static final int D = 16;
   private static final int BITS = 128;
   private static final int CLASSES = 5;
 
-  private String ds;
-  private float[] x;
-  private int[] labels;
-
-  @BeforeEach
-  void dataset() {
-    ds = datasetWithCyclicLabels(N, D, BITS, CLASSES);
-    x = clustered(N, D, CLASSES, 11);
-    labels = cyclicLabels(N, CLASSES);
-  }
-
-  private MvcTestResult submit(String body) {
-    return mvc.post().uri("/api/v1/datasets/" + ds + "/jobs").contentType(MediaType.APPLICATION_JSON).content(body).exchange();
-  }
-
-  private String run(String body) throws InterruptedException {
-    MvcTestResult r = submit(body);
-    assertThat(r).hasStatus(202);
-    String id = json(r).get("id").asString();
-    assertThat(r.getResponse().getHeader("Location")).isEqualTo("/api/v1/jobs/" + id);
-    JobView v = await(id);
-    assertThat(v.state()).as(String.valueOf(v.error())).isEqualTo(JobState.SUCCEEDED);
-    return id;
+  JobApiTest() {
+    super(N, D, BITS, CLASSES, 11);
   }
 
   @Test
@@ -81,8 +58,8 @@ class JobApiTest extends ApiTestSupport {
     uploadOk(ds, x, N, D, false);
     String job = run("{\"k\":32,\"negatives\":6,\"strategy\":\"random\",\"rankMin\":2,\"rankMax\":20,\"seed\":7,\"hardPositives\":true}");
 
-    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
-    Neighbours nb = HammingSearch.search(codes, codes, Exclusions.labels(labels), 32, 2, KernelProviders.get(), Progress.NONE);
+    PackedCodes codes = engineCodes();
+    Neighbours nb = engineNeighbours(32);
     Negatives neg = NegativeMiner.mine(nb, new MiningOptions(MiningOptions.Strategy.RANDOM, 6, 2, 20, Double.NaN, 7));
     HardPositives hp = HardPositives.find(codes, labels, codes, labels, true, 2);
 
@@ -135,8 +112,7 @@ class JobApiTest extends ApiTestSupport {
   void batchesAndQualityReport() throws Exception {
     uploadOk(ds, x, N, D, true);
     String job = run("{\"k\":24,\"batchSize\":4,\"qualitySample\":50,\"maxCosine\":0.95}");
-    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
-    Neighbours nb = HammingSearch.search(codes, codes, Exclusions.labels(labels), 24, 2, KernelProviders.get(), Progress.NONE);
+    Neighbours nb = engineNeighbours(24);
     var batches = BatchBuilder.build(nb, labels, new BatchOptions(4, 2, 42, 8));
     assertThat(batches.batches()).hasSizeGreaterThan(50);
     assertThat(ints(body(mvc.get().uri("/api/v1/jobs/" + job + "/batches").accept(NPY).exchange()))).containsExactly(batches.flat());
@@ -158,6 +134,26 @@ class JobApiTest extends ApiTestSupport {
   }
 
   @Test
+  void aJobWrittenBlockByBlockGivesTheWholeSearchsNegativesAndQuality() throws Exception {
+    // The test service holds 37 anchors' lists at a time (ApiTestSupport), so this job's 400 rows
+    // come in 11 blocks.
+    uploadOk(ds, x, N, D, true);
+    String job = run("{\"k\":24,\"negatives\":5,\"strategy\":\"random\",\"rankMax\":20,\"qualitySample\":50,"
+        + "\"maxCosine\":0.2}");
+    Neighbours nb = engineNeighbours(24);
+    Negatives neg = NegativeMiner.mine(nb, new MiningOptions(MiningOptions.Strategy.RANDOM, 5, 0, 20, 0.2, 42));
+    assertThat(body(mvc.get().uri("/api/v1/jobs/" + job + "/negatives").accept(NPY).exchange()))
+        .isEqualTo(Npy.bytes("<i4", new long[] {N, 5}, le(neg.ids())));
+    assertThat(ints(body(mvc.get().uri("/api/v1/jobs/" + job + "/negatives/hamming").exchange()))).containsExactly(neg.hamming());
+    QualityReport q = QualityReport.evaluate(nb, ExactCosineSearch.normalized(x, N, D), N, D, Exclusions.labels(labels), 50, 42, 2,
+        KernelProviders.get());
+    JsonNode result = json(mvc.get().uri("/api/v1/jobs/" + job).exchange()).get("result");
+    assertThat(result.get("quality").get("overlap").asDouble()).isEqualTo(q.overlap());
+    assertThat(result.get("quality").get("meanPositionalDistance").asDouble()).isEqualTo(q.meanPositionalDistance());
+    assertThat(result.get("shortAnchors").asInt()).isEqualTo(neg.shortAnchors().length).isPositive();
+  }
+
+  @Test
   void queryReferenceModeWithPositivePairs() throws Exception {
     uploadOk(ds, x, N, D, false);
     int[] split = new int[N];
@@ -170,7 +166,7 @@ class JobApiTest extends ApiTestSupport {
     assertThat(putJson("/api/v1/datasets/" + ds + "/positives", "[[0,101],[102,1]]")).hasStatus(201);
     String job = run("{\"k\":16,\"negatives\":4,\"mode\":\"queries\"}");
 
-    PackedCodes codes = new Encoder(D, Encoder.Options.of(BITS, 42)).encode(x, N).codes();
+    PackedCodes codes = engineCodes();
     PackedCodes q = codes.slice(0, 100);
     PackedCodes r = codes.slice(100, N);
     int[] ql = Arrays.copyOfRange(labels, 0, 100);

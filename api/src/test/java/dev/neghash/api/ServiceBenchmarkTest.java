@@ -35,13 +35,18 @@ class ServiceBenchmarkTest {
 
   @TempDir Path tmp;
 
-  /** 1,000,000 x 768 float32 (3.07 GB) streamed into a service limited to a 1 GiB heap. */
+  /**
+   * 1,000,000 x 768 float32 (3.07 GB) streamed into a service limited to a 1 GiB heap, then a
+   * mining job over it (b = 512, k = 128, labels) in the same service; the GC log gives the most
+   * heap the service held after a collection.
+   */
   @Test
-  void millionBySevenSixtyEightUploadAtOneGigabyteHeap() throws Exception {
+  void millionBySevenSixtyEightUploadAndJobAtOneGigabyteHeap() throws Exception {
     long rows = Long.getLong("neghash.bench.rows", 1_000_000);
     int d = 768;
-    try (ServiceProcess s = ServiceProcess.start(tmp.resolve("data"), tmp.resolve("big.log"), List.of("-Xmx1g"), List.of(),
-        Duration.ofMinutes(3))) {
+    Path gcLog = tmp.resolve("gc.log");
+    try (ServiceProcess s = ServiceProcess.start(tmp.resolve("data"), tmp.resolve("big.log"),
+        List.of("-Xmx1g", "-Xlog:gc:file=" + gcLog), List.of(), Duration.ofMinutes(3))) {
       Http h = new Http(s.base());
       String ds = h.postJson("/api/v1/datasets", Map.of("name", "big", "dims", d, "bits", 512)).json().get("id").asString();
       long t0 = System.nanoTime();
@@ -56,7 +61,44 @@ class ServiceBenchmarkTest {
               + "stored %d bytes (codes), server-side encode time %.1f s",
           rows, d, mb, secs, mb / secs, r.json().get("storedBytes").asLong(), r.json().get("encodeSeconds").asDouble()));
       report("server log: " + s.tail().lines().filter(l -> l.contains("stored: N=")).findFirst().orElse("?"));
+
+      // Labels in 1,000 classes, then the job: every item against every other, top 128, 8 negatives.
+      int n = Math.toIntExact(rows);
+      ByteBuffer lb = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+      java.util.SplittableRandom lr = new java.util.SplittableRandom(5);
+      for (int i = 0; i < n; i++) {
+        lb.putInt(lr.nextInt(1000));
+      }
+      assertThat(h.send("PUT", "/api/v1/datasets/" + ds + "/labels", "application/x-npy",
+          Npy.bytes("<i4", new long[] {n}, lb.array())).status()).isEqualTo(201);
+      long tj = System.nanoTime();
+      String job = h.postJson("/api/v1/datasets/" + ds + "/jobs", Map.of("k", 128, "negatives", 8)).json().get("id").asString();
+      JsonNode v = h.awaitJob(job, Duration.ofHours(3));
+      double jobSecs = (System.nanoTime() - tj) / 1e9;
+      assertThat(v.get("state").asString()).as(v.toString()).isEqualTo("SUCCEEDED");
+      assertThat(v.get("result").get("anchors").asLong()).isEqualTo(rows);
+      byte[] negatives = h.get("/api/v1/jobs/" + job + "/negatives", "application/x-npy").body();
+      assertThat(negatives.length).isEqualTo(128 + n * 8L * 4);
+      report(String.format(Locale.ROOT,
+          "job over %d items, b=512, k=128, 8 negatives, labels in 1000 classes, service at -Xmx1g: SUCCEEDED in %.0f s "
+              + "(search %.0f s, %.2e pairs/s); negatives %d bytes; most heap after a GC: %d MB",
+          rows, jobSecs, v.get("result").get("searchSeconds").asDouble(),
+          (double) rows * (rows - 1) / v.get("result").get("searchSeconds").asDouble(), negatives.length,
+          maxHeapAfterGc(gcLog)));
     }
+  }
+
+  /** The largest heap occupancy after a collection in a unified-logging GC log ("...->123M(...)"), in MB. */
+  private static long maxHeapAfterGc(Path gcLog) throws Exception {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("->(\\d+)M\\(");
+    long max = -1;
+    for (String line : Files.readAllLines(gcLog)) {
+      java.util.regex.Matcher m = p.matcher(line);
+      if (m.find()) {
+        max = Math.max(max, Long.parseLong(m.group(1)));
+      }
+    }
+    return max;
   }
 
   /** Fashion-MNIST end to end, HTTP (upload + job + download) against the CLI on the same files. */

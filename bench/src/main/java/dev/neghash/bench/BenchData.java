@@ -53,6 +53,11 @@ final class BenchData {
         .encode(v.x(), v.n()).codes();
   }
 
+  /** Packed codes at {@code bits} of {@code n} seeded clustered synthetic vectors of dimension 128. */
+  static PackedCodes syntheticCodes(int n, int bits) {
+    return codes(vectors("synthetic", n, 128), bits);
+  }
+
   /** Throws unless the two arrays are equal (setup-time parity check of two variants). */
   static void requireEqual(String what, Object a, Object b) {
     boolean eq = switch (a) {

@@ -1,24 +1,16 @@
 package dev.neghash.bench;
 
 import dev.neghash.engine.search.Exclusions;
-import dev.neghash.engine.kernel.KernelProvider;
-import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.search.ExactCosineSearch;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.Progress;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -27,21 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * neighbours each, through {@link ExactCosineSearch#search}. Multiply by {@code candidates /
  * anchors} for the all-pairs time.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
-public class CosineTopKBenchmark {
-
-  /** Anchors per operation. */
-  @Param({"256"})
-  public int anchors;
-
-  /** Candidates. */
-  @Param({"60000"})
-  public int candidates;
+public class CosineTopKBenchmark extends KernelBenchmark.AnchorBlock {
 
   /** Dimension. */
   @Param({"128", "784"})
@@ -51,15 +32,9 @@ public class CosineTopKBenchmark {
   @Param({"32"})
   public int k;
 
-  /** Worker threads. */
-  @Param({"1", "2"})
-  public int threads;
-
   private float[] anchorRows;
   private float[] x;
   private Exclusions exclusions;
-  private KernelProvider reference;
-  private KernelProvider vector;
 
   /** Builds the vectors and checks that both providers return the same lists. */
   @Setup(Level.Trial)
@@ -69,8 +44,6 @@ public class CosineTopKBenchmark {
     anchorRows = Arrays.copyOf(x, anchors * d);
     // Anchors are the first items, so anchor a and candidate a are the same item.
     exclusions = new Exclusions(true, Arrays.copyOf(v.labels(), anchors), v.labels(), null, null);
-    reference = KernelProviders.byName("java");
-    vector = KernelProviders.byName("panama");
     Neighbours a = javaReference();
     Neighbours b = panama();
     BenchData.requireEqual("cosine ids", a.ids(), b.ids());

@@ -3,24 +3,15 @@ package dev.neghash.bench;
 import dev.neghash.engine.kernel.JavaKernels;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.util.Parallel;
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Hamming distance block (step 4 of the method) without top-k selection: the distances of {@code
@@ -33,34 +24,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * Panama provider uses (word {@code q} of {@code L} consecutive candidates in one vector), so
  * {@code L} distances come out of each vector with no horizontal reduction.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-public class HammingDistanceBenchmark {
+public class HammingDistanceBenchmark extends KernelBenchmark.AnchorBlock {
 
   private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
   private static final int L = LS.length();
   private static final VectorSpecies<Integer> IS =
       IntVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Math.max(64, LS.vectorBitSize() / 2)));
 
-  /** Anchors per operation. */
-  @Param({"256"})
-  public int anchors;
-
-  /** Candidates every anchor is compared with. */
-  @Param({"60000"})
-  public int candidates;
-
   /** Code length. */
   @Param({"256", "1024"})
   public int bits;
-
-  /** Worker threads. */
-  @Param({"1", "2"})
-  public int threads;
 
   private long[] codes;
   private long[] interleaved;
@@ -72,7 +45,7 @@ public class HammingDistanceBenchmark {
   /** Encodes seeded clustered vectors (d = 128) and checks that both variants agree. */
   @Setup(Level.Trial)
   public void setup() {
-    PackedCodes pc = BenchData.codes(BenchData.vectors("synthetic", candidates, 128), bits);
+    PackedCodes pc = BenchData.syntheticCodes(candidates, bits);
     codes = pc.words();
     words = pc.wordsPerCode();
     blocks = (candidates + L - 1) / L;

@@ -4,19 +4,10 @@ import dev.neghash.engine.kernel.JavaKernels;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.util.Parallel;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Top-k selection (step 5 of the method) over precomputed Hamming distances, without the distance
@@ -30,23 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Distance rows come from real codes (seeded clustered vectors, d = 128), {@value #ROWS} distinct
  * rows reused in turn so the data stays in memory.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-public class TopKSelectionBenchmark {
+public class TopKSelectionBenchmark extends KernelBenchmark.AnchorBlock {
 
   static final int ROWS = 64;
-
-  /** Anchors (distance rows) per operation. */
-  @Param({"256"})
-  public int anchors;
-
-  /** Distances per row. */
-  @Param({"60000"})
-  public int candidates;
 
   /** Code length (bounds the distances). */
   @Param({"256"})
@@ -56,10 +33,6 @@ public class TopKSelectionBenchmark {
   @Param({"32", "128"})
   public int k;
 
-  /** Worker threads. */
-  @Param({"1", "2"})
-  public int threads;
-
   private int[][] dist;
   private int[] outIds;
   private int[] outDist;
@@ -67,7 +40,7 @@ public class TopKSelectionBenchmark {
   /** Computes the distance rows and checks that both selections agree. */
   @Setup(Level.Trial)
   public void setup() {
-    PackedCodes pc = BenchData.codes(BenchData.vectors("synthetic", candidates, 128), bits);
+    PackedCodes pc = BenchData.syntheticCodes(candidates, bits);
     dist = new int[ROWS][candidates];
     for (int r = 0; r < ROWS; r++) {
       JavaKernels.hammingDistances(pc.words(), r, pc.words(), 0, candidates, pc.wordsPerCode(), dist[r]);

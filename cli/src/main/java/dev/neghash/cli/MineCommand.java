@@ -1,11 +1,8 @@
 package dev.neghash.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code neghash mine}: top-k neighbour lists of every item. */
 @Command(name = "mine", mixinStandardHelpOptions = true,
@@ -13,9 +10,7 @@ import picocli.CommandLine.Spec;
       "All-pairs top-k neighbours of every item, excluding itself and items with its label,",
       "writing PREFIX.indices.npy (int32 N x k, -1 where fewer than k exist) and",
       "PREFIX.distances.npy (int32 Hamming; float32 cosine with --exact), nearest first."})
-final class MineCommand implements Callable<Integer> {
-
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+final class MineCommand extends MiningCommand {
 
   @Option(names = "--k", required = true, description = "Neighbours per item, 1 <= k < N.")
   int k;
@@ -29,10 +24,6 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--exact", description = "Exact cosine search on the floats instead of LSH.")
   boolean exact;
 
-  @Mixin InputOptions in;
-
-  @Mixin CommonOptions common;
-
   @Override
   public Integer call() throws Exception {
     Pipeline.Result r = Pipeline.run(in.embeddings, in.labels, queries, queryLabels, common, k, exact);
@@ -44,7 +35,7 @@ final class MineCommand implements Callable<Integer> {
     } else {
       o.int32(".distances.npy", nb.hamming(), nb.n(), nb.k());
     }
-    Pipeline.summary(spec.commandLine().getOut(), r, common, k, exact);
+    summary(r, k, exact);
     return 0;
   }
 }

@@ -7,13 +7,9 @@ import dev.neghash.engine.mining.HardPositives;
 import dev.neghash.engine.search.SearchOptions;
 import dev.neghash.engine.mining.MiningOptions;
 import dev.neghash.engine.mining.Negatives;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code neghash negatives}: hard negatives per anchor. */
 @Command(name = "negatives", mixinStandardHelpOptions = true,
@@ -21,9 +17,7 @@ import picocli.CommandLine.Spec;
       "Hard negatives per item from its top-k list: the nearest (--strategy top) or a seeded",
       "choice inside a rank window (--strategy random). Writes PREFIX.negatives.npy (int32 N x count,",
       "-1 padding) or PREFIX.negatives.jsonl, plus PREFIX.hard_positives.npy with --hard-positives."})
-final class NegativesCommand implements Callable<Integer> {
-
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+final class NegativesCommand extends MiningCommand {
 
   @Option(names = "--k", defaultValue = "" + Defaults.K, description = "Top-k list length (default: ${DEFAULT-VALUE}).")
   int k;
@@ -52,15 +46,9 @@ final class NegativesCommand implements Callable<Integer> {
   @Option(names = "--exact", description = "Mine from exact cosine neighbours instead of LSH.")
   boolean exact;
 
-  @Mixin InputOptions in;
-
-  @Mixin CommonOptions common;
-
   @Override
   public Integer call() throws Exception {
-    if (!format.equals("npy") && !format.equals("jsonl")) {
-      throw new InvalidInputException("--format must be npy or jsonl, got " + format);
-    }
+    checkFormat(format, "jsonl");
     if (hardPositives && in.labels == null) {
       throw new InvalidInputException("--hard-positives needs --labels");
     }
@@ -105,8 +93,8 @@ final class NegativesCommand implements Callable<Integer> {
         }
       });
     }
-    Pipeline.summary(spec.commandLine().getOut(), r, common, k, exact);
-    spec.commandLine().getOut().println(String.format(Locale.ROOT,
+    summary(r, k, exact);
+    out().println(String.format(Locale.ROOT,
         "negatives: %d per anchor (%s), %d anchors short -> %s",
         count, strategy, neg.shortAnchors().length, o.written()));
     return 0;

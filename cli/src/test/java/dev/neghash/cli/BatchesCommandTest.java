@@ -1,14 +1,11 @@
 package dev.neghash.cli;
 
+import static dev.neghash.cli.CliRuns.readBatches;
+import static dev.neghash.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neghash.cli.CliRuns.Run;
 import dev.neghash.engine.io.Npy;
-import dev.neghash.engine.io.NpyHeader;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -32,15 +29,6 @@ class BatchesCommandTest {
   private Path labels;
   private int[] y;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @BeforeEach
   void data() throws Exception {
     Random r = new Random(3);
@@ -61,21 +49,9 @@ class BatchesCommandTest {
     emb = dir.resolve("emb.npy");
     labels = dir.resolve("labels.npy");
     Npy.writeFloat32(emb, x, N, D);
-    ByteBuffer bb = ByteBuffer.allocate(N * 4).order(ByteOrder.LITTLE_ENDIAN);
-    bb.asIntBuffer().put(y);
-    Files.write(labels, Npy.bytes("<i4", new long[] {N}, bb.array()));
+    CliRuns.writeLabels(labels, y);
   }
 
-  private static int[] readInts(Path p, long[] shapeOut) throws Exception {
-    try (InputStream in = Files.newInputStream(p)) {
-      NpyHeader h = NpyHeader.read(in);
-      System.arraycopy(h.shape(), 0, shapeOut, 0, 2);
-      byte[] data = in.readAllBytes();
-      int[] out = new int[data.length / 4];
-      ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
-      return out;
-    }
-  }
 
   private static double[] hardness(String out) {
     Matcher m = Pattern.compile("hardness ([0-9.]+) \\(random batches ([0-9.]+)\\)").matcher(out);
@@ -88,12 +64,9 @@ class BatchesCommandTest {
     Run r = run("batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "32",
         "--batch-size", "16", "--items-per-label", "4", "--bits", "128", "--out", dir.resolve("pk").toString());
     assertThat(r.code()).as(r.err()).isZero();
-    long[] shape = new long[2];
-    int[] b = readInts(dir.resolve("pk.batches.npy"), shape);
-    assertThat(shape[1]).isEqualTo(16);
-    assertThat(shape[0]).isGreaterThanOrEqualTo(40);
-    assertThat(b).doesNotHaveDuplicates();
-    for (int batch = 0; batch < shape[0]; batch++) {
+    int[] b = readBatches(dir.resolve("pk.batches.npy"), 16, 40);
+    int batches = b.length / 16;
+    for (int batch = 0; batch < batches; batch++) {
       Set<Integer> seen = new HashSet<>();
       for (int g = 0; g < 4; g++) {
         int l = y[b[batch * 16 + g * 4]];
@@ -105,7 +78,7 @@ class BatchesCommandTest {
     }
     double[] mined = hardness(r.out());
     assertThat(mined[0]).isGreaterThan(mined[1]);
-    assertThat(r.out()).contains("batches: " + shape[0] + " of 16, " + (N - 16 * shape[0]) + " items left out");
+    assertThat(r.out()).contains("batches: " + batches + " of 16, " + (N - 16 * batches) + " items left out");
 
     Run random = run("batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "32",
         "--batch-size", "16", "--items-per-label", "4", "--random-share", "1", "--bits", "128", "--out",
@@ -119,10 +92,7 @@ class BatchesCommandTest {
     Run r = run("batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "32",
         "--batch-size", "16", "--items-per-label", "4", "--exact", "--out", dir.resolve("ex").toString());
     assertThat(r.code()).as(r.err()).isZero();
-    long[] shape = new long[2];
-    int[] b = readInts(dir.resolve("ex.batches.npy"), shape);
-    assertThat(shape[0]).isGreaterThanOrEqualTo(40);
-    assertThat(b).doesNotHaveDuplicates();
+    readBatches(dir.resolve("ex.batches.npy"), 16, 40);
     double[] h = hardness(r.out());
     assertThat(h[0]).isGreaterThan(h[1]);
   }
@@ -139,8 +109,7 @@ class BatchesCommandTest {
         .isEqualTo(Files.readAllBytes(dir.resolve("plain.batches.npy")));
     assertThat(Files.readAllBytes(dir.resolve("window.batches.npy")))
         .isNotEqualTo(Files.readAllBytes(dir.resolve("plain.batches.npy")));
-    long[] shape = new long[2];
-    assertThat(readInts(dir.resolve("window.batches.npy"), shape)).doesNotHaveDuplicates();
+    readBatches(dir.resolve("window.batches.npy"), 16, 40);
     // Anchors that skip their 16 nearest other-label items build easier batches.
     assertThat(hardness(window.out())[0]).isLessThan(hardness(plain.out())[0]);
     assertThat(hardness(zero.out())[0]).isEqualTo(hardness(plain.out())[0]);

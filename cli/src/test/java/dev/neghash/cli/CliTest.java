@@ -1,7 +1,10 @@
 package dev.neghash.cli;
 
+import static dev.neghash.cli.CliRuns.readInts;
+import static dev.neghash.cli.CliRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neghash.cli.CliRuns.Run;
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.io.NpyHeader;
 import dev.neghash.engine.search.Exclusions;
@@ -10,10 +13,6 @@ import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -32,15 +31,6 @@ class CliTest {
   private static final int N = 300;
   private static final int D = 12;
 
-  record Run(int code, String out, String err) {}
-
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @BeforeEach
   void data() throws Exception {
     Random r = new Random(1);
@@ -55,24 +45,9 @@ class CliTest {
     emb = dir.resolve("emb.npy");
     labels = dir.resolve("labels.npy");
     Npy.writeFloat32(emb, x, N, D);
-    Npy.writeInt32(labels, y, N, 1);
-    // Labels must be 1-D: rewrite with shape (N,).
-    ByteBuffer bb = ByteBuffer.allocate(N * 4).order(ByteOrder.LITTLE_ENDIAN);
-    bb.asIntBuffer().put(y);
-    Files.write(labels, Npy.bytes("<i4", new long[] {N}, bb.array()));
+    CliRuns.writeLabels(labels, y);
   }
 
-  private int[] readInts(Path p, long[] shapeOut) throws Exception {
-    try (InputStream in = Files.newInputStream(p)) {
-      NpyHeader h = NpyHeader.read(in);
-      assertThat(h.descr()).isEqualTo("<i4");
-      System.arraycopy(h.shape(), 0, shapeOut, 0, 2);
-      byte[] data = in.readAllBytes();
-      int[] out = new int[data.length / 4];
-      ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
-      return out;
-    }
-  }
 
   @Test
   void mineWritesTheEngineResultAndASummary() throws Exception {
@@ -151,11 +126,7 @@ class CliTest {
     Run b = run("batches", "--embeddings", emb.toString(), "--labels", labels.toString(), "--k", "20",
         "--batch-size", "6", "--bits", "64", "--out", dir.resolve("b").toString());
     assertThat(b.code()).as(b.err()).isZero();
-    long[] shape = new long[2];
-    int[] batches = readInts(dir.resolve("b.batches.npy"), shape);
-    assertThat(shape[1]).isEqualTo(6);
-    assertThat(shape[0]).isGreaterThanOrEqualTo(40);
-    assertThat(batches).doesNotHaveDuplicates();
+    CliRuns.readBatches(dir.resolve("b.batches.npy"), 6, 40);
   }
 
   private void assertFailsCleanly(String expected, String... args) throws Exception {
@@ -176,9 +147,8 @@ class CliTest {
     // k >= N
     assertFailsCleanly("k must be between 1 and N-1 = 299", "mine", "--embeddings", emb.toString(), "--k", "300", "--out", out);
     // label count differs
-    ByteBuffer few = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
     Path shortLabels = dir.resolve("short.npy");
-    Files.write(shortLabels, Npy.bytes("<i4", new long[] {10}, few.array()));
+    CliRuns.writeLabels(shortLabels, new int[10]);
     assertFailsCleanly("label count 10 differs from the number of embeddings 300",
         "mine", "--embeddings", emb.toString(), "--labels", shortLabels.toString(), "--k", "5", "--out", out);
     // NaN in a row

@@ -19,11 +19,13 @@ import dev.neghash.engine.mining.QualityReport;
 import dev.neghash.engine.search.ExactCosineSearch;
 import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.search.HammingSearch;
+import dev.neghash.engine.search.NeighbourSink;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.search.SearchOptions;
 import dev.neghash.engine.util.Parallel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -42,6 +44,9 @@ import java.util.Objects;
  * returns is identical for any thread count and kernel provider. Searches work in the item ids of
  * one set: {@link SearchOptions} names anchors and candidates as subsets of it (query/reference
  * data is one set with two subsets), its labels, and positive pairs that are never negatives.
+ *
+ * <p>About 340 lines, most of them documentation: this is the library's one front door, so every
+ * step of the method has its entry point here, each delegating to the class that does the work.
  */
 public final class NegHash {
 
@@ -112,6 +117,18 @@ public final class NegHash {
   }
 
   /**
+   * The lists {@link #search(PackedCodes, SearchOptions)} returns, handed to {@code sink} in blocks
+   * of {@code blockRows} anchors, in order, for searches whose lists do not fit in memory at once:
+   * beyond the codes, the search holds O(blockRows x k) of results.
+   *
+   * @throws InvalidInputException if k or an id is out of range, or labels do not match
+   * @throws IOException if the sink fails
+   */
+  public void search(PackedCodes codes, SearchOptions options, int blockRows, NeighbourSink sink) throws IOException {
+    HammingSearch.search(codes, options, threads, kernels, blockRows, sink);
+  }
+
+  /**
    * The k nearest admissible neighbours by exact cosine similarity: the baseline LSH replaces and
    * the oracle of quality reports. With normalisation on (the default) {@code rows} ({@code n x d})
    * are scaled to unit length in a copy; with it off they are used as they are (give unit rows).
@@ -126,6 +143,15 @@ public final class NegHash {
   /** Hard negatives from neighbour lists: the nearest, or a seeded choice in a rank window, under an optional cosine ceiling. */
   public Negatives negatives(Neighbours neighbours, MiningOptions options) {
     return NegativeMiner.mine(neighbours, options);
+  }
+
+  /**
+   * Negatives of a block of lists that {@link #search(PackedCodes, SearchOptions, int,
+   * NeighbourSink)} handed over: its row 0 is anchor row {@code firstRow}; the rows are those that
+   * mining the whole search gives.
+   */
+  public Negatives negatives(Neighbours block, MiningOptions options, int firstRow) {
+    return NegativeMiner.mine(block, options, firstRow);
   }
 
   /**
@@ -205,10 +231,39 @@ public final class NegHash {
     if (options.candidates() != null) {
       throw new InvalidInputException("a quality report compares against all items; candidates must be all items");
     }
-    int[] lshRows = QualityReport.sampleAnchors(lsh.n(), sample, sampleSeed);
-    int[] anchors = options.anchors() == null ? lshRows : pick(options.anchors(), lshRows);
+    int[] lshRows = qualityRows(lsh.n(), sample, sampleSeed);
+    return quality(lsh.rows(lshRows), lshRows, rows, n, d, options);
+  }
+
+  /**
+   * The anchor rows (ascending) a quality report over {@code anchors} rows samples: the rows whose
+   * lists {@link #quality(Neighbours, int[], FloatRows, int, int, SearchOptions)} needs when the
+   * search is streamed.
+   */
+  public int[] qualityRows(int anchors, int sample, long sampleSeed) {
+    return QualityReport.sampleAnchors(anchors, sample, sampleSeed);
+  }
+
+  /**
+   * As {@link #quality(Neighbours, FloatRows, int, int, SearchOptions, int, long)}, from the lists
+   * of the sampled rows alone: row {@code i} of {@code sampled} holds the list of anchor row {@code
+   * sampledRows[i]} (from {@link #qualityRows}).
+   *
+   * @throws IOException if reading rows fails
+   */
+  public QualityReport quality(Neighbours sampled, int[] sampledRows, FloatRows rows, int n, int d,
+      SearchOptions options) throws IOException {
+    if (options.candidates() != null) {
+      throw new InvalidInputException("a quality report compares against all items; candidates must be all items");
+    }
+    if (sampled.n() != sampledRows.length) {
+      throw new IllegalArgumentException("sampled lists and rows differ in count");
+    }
+    int[] anchors = options.anchors() == null ? sampledRows : pick(options.anchors(), sampledRows);
+    int[] identity = new int[sampledRows.length];
+    Arrays.setAll(identity, i -> i);
     return new QualityEvaluator(rows, n, d, encoding.normalize(), threads, kernels)
-        .report(lsh, lshRows, anchors, Exclusions.ofItems(n, options.labels(), options.positivePairs()),
+        .report(sampled, identity, anchors, Exclusions.ofItems(n, options.labels(), options.positivePairs()),
             options.progress());
   }
 

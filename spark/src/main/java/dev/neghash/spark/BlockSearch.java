@@ -50,39 +50,22 @@ final class BlockSearch {
         al[a] = anchors.labelled()[a] ? dict.getOrDefault(anchors.labels()[a], -1) : -1;
       }
     }
-    int[] pa = new int[na];
-    int[] pc = new int[na];
-    int m = 0;
+    // Excluded (anchor row, candidate column) pairs: the anchor itself and its positive partners.
+    Pairs excluded = new Pairs(na);
     long[] cids = candidates.ids();
     for (int a = 0; a < na; a++) {
       long id = anchors.ids()[a];
-      int self = Arrays.binarySearch(cids, id);
-      if (self >= 0) {
-        if (m == pa.length) {
-          pa = Arrays.copyOf(pa, 2 * m);
-          pc = Arrays.copyOf(pc, 2 * m);
-        }
-        pa[m] = a;
-        pc[m++] = self;
-      }
+      excluded.addIfFound(a, Arrays.binarySearch(cids, id));
       long[] ps = partners == null ? null : partners.get(id);
       if (ps != null) {
         for (long p : ps) {
-          int c = Arrays.binarySearch(cids, p);
-          if (c >= 0) {
-            if (m == pa.length) {
-              pa = Arrays.copyOf(pa, 2 * m);
-              pc = Arrays.copyOf(pc, 2 * m);
-            }
-            pa[m] = a;
-            pc[m++] = c;
-          }
+          excluded.addIfFound(a, Arrays.binarySearch(cids, p));
         }
       }
     }
     Exclusions ex = new Exclusions(false, al, cl, null, null);
-    if (m > 0) {
-      ex = ex.withPositivePairs(na, Arrays.copyOf(pa, m), Arrays.copyOf(pc, m));
+    if (excluded.m > 0) {
+      ex = ex.withPositivePairs(na, Arrays.copyOf(excluded.rows, excluded.m), Arrays.copyOf(excluded.cols, excluded.m));
     }
     int kk = Math.min(k, nc);
     Neighbours nb = HammingSearch.search(new PackedCodes(anchors.words(), na, bits),
@@ -98,5 +81,30 @@ final class BlockSearch {
       }
     }
     return new TopK(anchors.ids(), k, outIds, outDist);
+  }
+
+  /** A growing list of (row, column) pairs. */
+  private static final class Pairs {
+    int[] rows;
+    int[] cols;
+    int m;
+
+    Pairs(int capacity) {
+      rows = new int[capacity];
+      cols = new int[capacity];
+    }
+
+    /** Adds (row, col) unless {@code col} is negative (a binary search that found nothing). */
+    void addIfFound(int row, int col) {
+      if (col < 0) {
+        return;
+      }
+      if (m == rows.length) {
+        rows = Arrays.copyOf(rows, 2 * m);
+        cols = Arrays.copyOf(cols, 2 * m);
+      }
+      rows[m] = row;
+      cols[m++] = col;
+    }
   }
 }

@@ -40,6 +40,9 @@ import org.apache.spark.sql.types.StructType;
  * java ... dev.neghash.spark.MllibComparison fashion 10000 [k] [master]
  * java ... dev.neghash.spark.MllibComparison synthetic 20000 [k] [master]   (d = 768)
  * </pre>
+ *
+ * <p>MLlib runs with {@code -Dneghash.mllib.tables} hash tables (default 8) and bucket lengths of
+ * {@code -Dneghash.mllib.widths} (default 1,2,4) times threshold / sqrt(d).
  */
 public final class MllibComparison {
 
@@ -140,18 +143,28 @@ public final class MllibComparison {
     System.out.printf("| %s | %d | %d | %d | NegHash, one machine (2 threads) | %.1f | %.3f | b = 512; encode %.1f s,"
         + " search %.1f s = %.2e pairs/s/core |%n", data, n, d, k, oneSec, overlap(exact, anchors, oneLists, k),
         oneEncode, oneSearch, pairs / oneSearch / 2);
+    double sparkSearch = sparkSec - sparkEncode;
     System.out.printf("| %s | %d | %d | %d | NegHash on Spark (%s) | %.1f | %.3f | lists identical to one machine: %s;"
-        + " encode alone %.1f s, search ~%.1f s = %.2e pairs/s/core |%n", data, n, d, k, master, sparkSec,
-        overlap(exact, anchors, sparkLists, k), same, sparkEncode, sparkSec - sparkEncode,
-        pairs / (sparkSec - sparkEncode) / cores);
+        + " encode alone %.1f s, %s |%n", data, n, d, k, master, sparkSec,
+        overlap(exact, anchors, sparkLists, k), same, sparkEncode, sparkSearch > 0.1 * sparkSec
+            ? String.format("search ~%.1f s = %.2e pairs/s/core", sparkSearch, pairs / sparkSearch / cores)
+            : "search too short at this N to separate from encoding");
     double[] kth = new double[anchors.length];
     for (int i = 0; i < anchors.length; i++) {
       kth[i] = Math.sqrt(Math.max(0, 2 - 2 * exact.similarity()[i * k + k - 1]));
     }
     Arrays.sort(kth);
     double threshold = kth[(int) (0.9 * (kth.length - 1))];
-    for (int tables : mllib ? new int[] {4, 16} : new int[0]) {
-      double bucket = threshold;
+    // Two points at distance t differ along one random unit direction by about t / sqrt(d), so
+    // buckets are sized in that unit: a bucket as long as the threshold itself puts nearly every
+    // unit vector of a high-dimensional set into one bucket, and the join degenerates into a full
+    // cross product.
+    double unit = threshold / Math.sqrt(d);
+    int tables = Integer.getInteger("neghash.mllib.tables", 8);
+    double[] widthList = java.util.Arrays.stream(System.getProperty("neghash.mllib.widths", "1,2,4").split(","))
+        .mapToDouble(Double::parseDouble).toArray();
+    for (double widths : mllib ? widthList : new double[0]) {
+      double bucket = widths * unit;
       t0 = System.nanoTime();
       BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setInputCol("features")
           .setOutputCol("hashes").setBucketLength(bucket).setNumHashTables(tables).setSeed(42).fit(vectors);
@@ -169,8 +182,9 @@ public final class MllibComparison {
         l[r.getInt(2) - 1] = r.getLong(1);
       }
       System.out.printf("| %s | %d | %d | %d | MLlib BucketedRandomProjectionLSH, %d tables (%s) | %.1f | %.3f |"
-          + " bucket length = threshold = %.3f (90th percentile of the exact k-th distance); %.2f of k listed |%n",
-          data, n, d, k, tables, master, sec, overlap(exact, anchors, lists, k), bucket, threshold,
+          + " bucket length %.4f (%.2f x threshold / sqrt(d)), join threshold %.3f (90th percentile of the exact"
+          + " k-th distance); %.2f of k listed |%n",
+          data, n, d, k, tables, master, sec, overlap(exact, anchors, lists, k), bucket, widths, threshold,
           (double) listed / ((double) n * k));
     }
     spark.stop();

@@ -61,8 +61,8 @@ import scala.Tuple2;
  * --add-modules=jdk.incubator.vector}). Neighbours are ordered by ascending distance, ties by the
  * smaller id, which is the engine's order on the rows sorted by id.
  *
- * <p>About 450 lines: the library's entry points (mine, codes, negatives, batches) and the two
- * distributed passes they share; the per-task work lives in {@code BlockSearch} and {@code TopK}.
+ * <p>About 470 lines: the library's entry points (mine, codes, hard positives, negatives, batches)
+ * and the two distributed passes they share; the per-task work lives in {@code BlockSearch} and {@code TopK}.
  */
 public final class NegHashSpark {
 
@@ -84,6 +84,12 @@ public final class NegHashSpark {
       .add("distances", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
       .add("ranks", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
 
+  /** Schema of {@link #hardPositives}'s result. */
+  public static final StructType HARD_POSITIVES_SCHEMA = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add("hard_positive", DataTypes.LongType, true)
+      .add("distance", DataTypes.IntegerType, true);
+
   private static final int ROWS_PER_CHUNK = 256;
   private static final Map<String, Encoder> ENCODERS = new ConcurrentHashMap<>();
 
@@ -104,6 +110,31 @@ public final class NegHashSpark {
     try {
       JavaRDD<Row> rows = search(spark, items, options).flatMap(NegHashSpark::toRows);
       Dataset<Row> out = spark.createDataFrame(rows, NEIGHBOURS_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+      out.count();
+      return out;
+    } finally {
+      items.unpersist(false);
+    }
+  }
+
+  /**
+   * Every anchor's hard positive: the candidate of its label farthest in Hamming distance, ties by
+   * the smaller id, never the anchor itself; {@code (id long, hard_positive long, distance int)},
+   * both null where the anchor has no label or its label no other candidate. Items are grouped by
+   * label, so each label's items (their codes) are searched within one task. The result is
+   * computed before this returns and cached.
+   *
+   * @throws InvalidInputException without a label column, or as {@link #mine} for bad rows
+   */
+  public static Dataset<Row> hardPositives(SparkSession spark, Dataset<Row> embeddings, SparkOptions options) {
+    if (options.labelColumn() == null) {
+      throw new InvalidInputException("hard positives need a label column");
+    }
+    JavaRDD<EncodedItem> items = encode(spark, embeddings, options).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      int p = options.partitions() > 0 ? options.partitions() : spark.sparkContext().defaultParallelism();
+      Dataset<Row> out = spark.createDataFrame(HardPositiveGroups.find(items, p), HARD_POSITIVES_SCHEMA)
+          .persist(StorageLevel.MEMORY_AND_DISK());
       out.count();
       return out;
     } finally {

@@ -50,6 +50,8 @@ public final class NegHashSparkMain {
         --task-threads N          threads per task (default 1)
         --negatives N             also write N negatives per anchor to --negatives-output
         --negatives-output PATH   Parquet: id, negatives, distances, ranks
+        --hard-positives PATH     also write each anchor's hard positive (needs --labels):
+                                  Parquet: id, hard_positive, distance
       """;
 
   private NegHashSparkMain() {}
@@ -74,6 +76,7 @@ public final class NegHashSparkMain {
     String npyLabels = null;
     String output = null;
     String negativesOutput = null;
+    String hardPositives = null;
     int negatives = 0;
     SparkOptions o = SparkOptions.defaults();
     for (int i = 0; i < args.length; i++) {
@@ -105,6 +108,7 @@ public final class NegHashSparkMain {
             case "--task-threads" -> o = o.withTaskThreads(Integer.parseInt(v));
             case "--negatives" -> negatives = Integer.parseInt(v);
             case "--negatives-output" -> negativesOutput = v;
+            case "--hard-positives" -> hardPositives = v;
             default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
           }
         }
@@ -131,6 +135,11 @@ public final class NegHashSparkMain {
     if (negatives > 0) {
       NegHashSpark.negatives(spark, nb, o.bits(), MiningOptions.top(negatives))
           .write().mode("overwrite").parquet(negativesOutput);
+    }
+    if (hardPositives != null) {
+      Dataset<Row> hp = NegHashSpark.hardPositives(spark, table, o);
+      hp.write().mode("overwrite").parquet(hardPositives);
+      hp.unpersist();
     }
     long anchors = nb.count();
     nb.unpersist();

@@ -5,6 +5,7 @@ import dev.neghash.engine.lsh.PackedCodes;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * What {@link NegHashSpark} does with a table of embeddings: the encoding settings of the engine
@@ -83,78 +84,65 @@ public final class SparkOptions implements Serializable {
     return o;
   }
 
+  /** A copy with {@code change} applied. */
+  private SparkOptions with(Consumer<SparkOptions> change) {
+    SparkOptions o = copy();
+    change.accept(o);
+    return o;
+  }
+
   /** Neighbours per anchor. */
   public SparkOptions withK(int v) {
     if (v < 1) {
       throw new IllegalArgumentException("k must be >= 1");
     }
-    SparkOptions o = copy();
-    o.k = v;
-    return o;
+    return with(o -> o.k = v);
   }
 
   /** Code length b (a multiple of 64 from 64 to 4096). */
   public SparkOptions withBits(int v) {
     PackedCodes.checkBits(v);
-    SparkOptions o = copy();
-    o.bits = v;
-    return o;
+    return with(o -> o.bits = v);
   }
 
   /** Seed of the hyperplanes. */
   public SparkOptions withSeed(long v) {
-    SparkOptions o = copy();
-    o.seed = v;
-    return o;
+    return with(o -> o.seed = v);
   }
 
   /** Centre projections on the per-bit mean (default on). */
   public SparkOptions withCenter(boolean v) {
-    SparkOptions o = copy();
-    o.center = v;
-    return o;
+    return with(o -> o.center = v);
   }
 
   /** Scale rows to unit length before projecting (default on). */
   public SparkOptions withNormalize(boolean v) {
-    SparkOptions o = copy();
-    o.normalize = v;
-    return o;
+    return with(o -> o.normalize = v);
   }
 
   /** Name of the id column (default {@code id}). */
   public SparkOptions withIdColumn(String v) {
-    SparkOptions o = copy();
-    o.idColumn = v;
-    return o;
+    return with(o -> o.idColumn = v);
   }
 
   /** Name of the embedding column (default {@code embedding}). */
   public SparkOptions withEmbeddingColumn(String v) {
-    SparkOptions o = copy();
-    o.embeddingColumn = v;
-    return o;
+    return with(o -> o.embeddingColumn = v);
   }
 
   /** Exclude same-label neighbours, labels read from this column (long; null means no label). */
   public SparkOptions withLabels(String column) {
-    SparkOptions o = copy();
-    o.labelColumn = column;
-    return o;
+    return with(o -> o.labelColumn = column);
   }
 
   /** Search only for rows where this boolean column is true (default: every row is an anchor). */
   public SparkOptions withAnchors(String column) {
-    SparkOptions o = copy();
-    o.anchorColumn = column;
-    return o;
+    return with(o -> o.anchorColumn = column);
   }
 
   /** Search only among rows where this boolean column is true (default: every row). */
   public SparkOptions withCandidates(String column) {
-    SparkOptions o = copy();
-    o.candidateColumn = column;
-    return o;
+    return with(o -> o.candidateColumn = column);
   }
 
   /** Id pairs {@code (x0, y0, x1, y1, ...)} that are never each other's neighbours (both ways). */
@@ -162,23 +150,17 @@ public final class SparkOptions implements Serializable {
     if (pairs != null && pairs.length % 2 != 0) {
       throw new IllegalArgumentException("positive pairs must come as (x, y) pairs");
     }
-    SparkOptions o = copy();
-    o.positivePairs = pairs == null ? null : pairs.clone();
-    return o;
+    return with(o -> o.positivePairs = pairs == null ? null : pairs.clone());
   }
 
   /** How candidates reach the tasks (default {@link Strategy#AUTO}). */
   public SparkOptions withStrategy(Strategy v) {
-    SparkOptions o = copy();
-    o.strategy = v;
-    return o;
+    return with(o -> o.strategy = v);
   }
 
   /** Largest candidate code volume that is broadcast under {@link Strategy#AUTO}. */
   public SparkOptions withBroadcastBudget(long bytes) {
-    SparkOptions o = copy();
-    o.broadcastBudgetBytes = bytes;
-    return o;
+    return with(o -> o.broadcastBudgetBytes = bytes);
   }
 
   /** Anchor partitions of the search, 0 for Spark's default parallelism. */
@@ -186,9 +168,7 @@ public final class SparkOptions implements Serializable {
     if (v < 0) {
       throw new IllegalArgumentException("partitions must be >= 0");
     }
-    SparkOptions o = copy();
-    o.partitions = v;
-    return o;
+    return with(o -> o.partitions = v);
   }
 
   /** Candidate blocks of the blocked search, 0 for Spark's default parallelism. */
@@ -196,9 +176,7 @@ public final class SparkOptions implements Serializable {
     if (v < 0) {
       throw new IllegalArgumentException("candidate blocks must be >= 0");
     }
-    SparkOptions o = copy();
-    o.candidateBlocks = v;
-    return o;
+    return with(o -> o.candidateBlocks = v);
   }
 
   /** Threads each task's search uses (default 1: one per Spark core). */
@@ -206,9 +184,7 @@ public final class SparkOptions implements Serializable {
     if (v < 1) {
       throw new IllegalArgumentException("task threads must be >= 1");
     }
-    SparkOptions o = copy();
-    o.taskThreads = v;
-    return o;
+    return with(o -> o.taskThreads = v);
   }
 
   public int k() {

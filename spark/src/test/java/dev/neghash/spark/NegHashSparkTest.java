@@ -9,6 +9,7 @@ import dev.neghash.engine.io.IdxImages;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.mining.BatchOptions;
 import dev.neghash.engine.mining.Batches;
+import dev.neghash.engine.mining.HardPositives;
 import dev.neghash.engine.mining.MiningOptions;
 import dev.neghash.engine.mining.Negatives;
 import dev.neghash.engine.search.Neighbours;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
@@ -206,9 +208,10 @@ class NegHashSparkTest {
         SearchOptions.k(16).labels(labels));
     Path out = tmp.resolve("nb.parquet");
     Path neg = tmp.resolve("neg.parquet");
+    Path hp = tmp.resolve("hp.parquet");
     long anchors = NegHashSparkMain.run(spark, new String[] {"--input", x.toString(), "--npy-labels", y.toString(),
         "--output", out.toString(), "--k", "16", "--bits", "256", "--seed", "5", "--strategy", "blocked",
-        "--negatives", "3", "--negatives-output", neg.toString()});
+        "--negatives", "3", "--negatives-output", neg.toString(), "--hard-positives", hp.toString()});
     assertThat(anchors).isEqualTo(n);
     SparkTestData.assertSame(want, null, spark.read().parquet(out.toString()).collectAsList(), 1, 0);
     Negatives wantNeg = small.negatives(want, MiningOptions.top(3));
@@ -218,6 +221,44 @@ class NegHashSparkTest {
       assertThat(ids).containsExactly(
           Arrays.stream(Arrays.copyOfRange(wantNeg.ids(), i * 3, i * 3 + 3)).asLongStream().boxed().toArray());
     }
+    HardPositives wantHp = small.hardPositives(small.encode(Arrays.copyOf(data.images(), n * D), n, D),
+        SearchOptions.k(1).labels(labels));
+    Map<Long, Row> gotHp = SparkTestData.byId(spark.read().parquet(hp.toString()).collectAsList());
+    assertThat(gotHp).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      assertThat(gotHp.get((long) i).getLong(1)).as("item %d", i).isEqualTo(wantHp.ids()[i]);
+    }
+  }
+
+  @Test
+  void hardPositivesEqualTheEngine() {
+    HardPositives want = engine.hardPositives(codes, SearchOptions.k(1).labels(data.labels()));
+    for (int parts : new int[] {1, 3}) {
+      Dataset<Row> hp = NegHashSpark.hardPositives(spark, table.repartition(parts),
+          SparkOptions.k(K).withLabels("label").withPartitions(parts));
+      Map<Long, Row> got = SparkTestData.byId(hp.collectAsList());
+      assertThat(got).hasSize(N);
+      for (int i = 0; i < N; i++) {
+        assertThat(got.get((long) i).getLong(1)).as("item %d, %d partitions", i, parts).isEqualTo(want.ids()[i]);
+        assertThat(got.get((long) i).getInt(2)).isEqualTo(want.hamming()[i]);
+      }
+      hp.unpersist();
+    }
+    // An item alone in its label has none.
+    long[] lonely = {0, 1, 2};
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      rows.add(RowFactory.create(lonely[i], i == 2 ? 0L : 7L, Arrays.copyOfRange(data.images(), i * D, (i + 1) * D)));
+    }
+    Dataset<Row> three = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("id", "long").add("label", "long").add("embedding", "array<float>"));
+    Map<Long, Row> got = SparkTestData.byId(NegHashSpark.hardPositives(spark, three,
+        SparkOptions.k(1).withLabels("label")).collectAsList());
+    assertThat(got.get(0L).getLong(1)).isEqualTo(1L);
+    assertThat(got.get(1L).getLong(1)).isEqualTo(0L);
+    assertThat(got.get(2L).isNullAt(1)).isTrue();
+    assertThatThrownBy(() -> NegHashSpark.hardPositives(spark, three, SparkOptions.k(1)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("need a label column");
   }
 
   @Test

@@ -165,8 +165,8 @@ public class JobPlotsService {
    */
   static int randomPairs(Path codes, int n, int bits, int[] labels, int[] split, long seed, long[] counts)
       throws IOException {
-    int[] first = split == null ? null : members(split, 1);
-    int[] second = split == null ? null : members(split, 0);
+    int[] first = split == null ? null : DatasetService.splitSide(split, 1);
+    int[] second = split == null ? null : DatasetService.splitSide(split, 0);
     if (n < 2 || (split != null && (first.length == 0 || second.length == 0))) {
       return 0;
     }
@@ -254,22 +254,5 @@ public class JobPlotsService {
       s += (double) h * counts[h];
     }
     return n == 0 ? null : s / n;
-  }
-
-  private static int[] members(int[] split, int role) {
-    int c = 0;
-    for (int v : split) {
-      if (v == role) {
-        c++;
-      }
-    }
-    int[] out = new int[c];
-    int j = 0;
-    for (int i = 0; i < split.length; i++) {
-      if (split[i] == role) {
-        out[j++] = i;
-      }
-    }
-    return out;
   }
 }

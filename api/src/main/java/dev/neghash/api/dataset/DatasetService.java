@@ -62,14 +62,10 @@ public class DatasetService {
 
   private void load() {
     try {
-      for (Path dir : store.idFolders(store.datasetsDir())) {
-        Path mf = dir.resolve("dataset.json");
-        if (!Files.isRegularFile(mf)) {
-          log.warn("ignoring {}: no dataset.json", dir);
-          continue;
-        }
-        DatasetManifest m = store.readJson(mf, DatasetManifest.class);
-        Dataset d = new Dataset(m, dir);
+      for (DataStore.Stored<DatasetManifest> stored : store.manifests(store.datasetsDir(), "dataset.json",
+          DatasetManifest.class)) {
+        DatasetManifest m = stored.manifest();
+        Dataset d = new Dataset(m, stored.dir());
         if (Files.isRegularFile(d.labelsFile())) {
           d.setLabels((int) NpyFiles.header(d.labelsFile()).shape()[0]);
         }
@@ -80,13 +76,9 @@ public class DatasetService {
         if (Files.isRegularFile(d.positivesFile())) {
           d.setPositivePairs((int) NpyFiles.header(d.positivesFile()).shape()[0]);
         }
-        for (Path sdir : store.idFolders(dir.resolve("snapshots"))) {
-          Path smf = sdir.resolve("snapshot.json");
-          if (Files.isRegularFile(smf)) {
-            d.addSnapshot(store.readJson(smf, SnapshotManifest.class));
-          } else {
-            log.warn("ignoring {}: no snapshot.json", sdir);
-          }
+        for (DataStore.Stored<SnapshotManifest> s : store.manifests(d.dir().resolve("snapshots"), "snapshot.json",
+            SnapshotManifest.class)) {
+          d.addSnapshot(s.manifest());
         }
         datasets.put(m.id(), d);
       }
@@ -166,6 +158,11 @@ public class DatasetService {
   /** The split (1 query, 0 reference), or null. */
   public int[] split(Dataset d) throws IOException {
     return d.hasSplit() ? NpyFiles.readInt32(d.splitFile()) : null;
+  }
+
+  /** The items of one side of a split ({@code role} 1: the queries, 0: the references), ascending. */
+  public static int[] splitSide(int[] split, int role) {
+    return java.util.stream.IntStream.range(0, split.length).filter(i -> split[i] == role).toArray();
   }
 
   /** Positive pairs flattened (a0, b0, a1, b1, ...), or null. */

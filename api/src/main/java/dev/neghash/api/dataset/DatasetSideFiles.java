@@ -99,11 +99,7 @@ public class DatasetSideFiles {
   }
 
   private int[] readInts(Format f, InputStream body, long length, int cols, String what) throws IOException {
-    long limit = props.uploads().maxSmallBytes().toBytes();
-    if (length > limit) {
-      throw LimitedInputStream.tooLarge(limit);
-    }
-    byte[] bytes = new LimitedInputStream(body, limit).readAllBytes();
+    byte[] bytes = LimitedInputStream.of(body, length, props.uploads().maxSmallBytes().toBytes()).readAllBytes();
     return switch (f) {
       case NPY -> IntArrays.npy(bytes, cols, what);
       case JSON -> IntArrays.json(bytes, cols, json, what);

@@ -1,6 +1,7 @@
 package dev.neghash.api.dataset;
 
 import dev.neghash.engine.InvalidInputException;
+import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.io.NpyHeader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,12 +46,7 @@ final class IntArrays {
     ByteBuffer bb = ByteBuffer.wrap(body, body.length - in.available(), in.available()).slice().order(h.order());
     int[] out = new int[(int) count];
     for (int i = 0; i < count; i++) {
-      long v = switch (size) {
-        case 1 -> signed ? bb.get(i) : bb.get(i) & 0xFF;
-        case 2 -> signed ? bb.getShort(i * 2) : bb.getShort(i * 2) & 0xFFFF;
-        case 4 -> signed ? bb.getInt(i * 4) : bb.getInt(i * 4) & 0xFFFFFFFFL;
-        default -> bb.getLong(i * 8);
-      };
+      long v = Npy.integerAt(bb, i, size, signed);
       if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE || (!signed && size == 8 && v < 0)) {
         throw new InvalidInputException(what + " value " + i + " is outside the 32-bit integer range");
       }

@@ -48,11 +48,7 @@ public class LabelNames {
    */
   public void put(String id, InputStream body, long length) throws IOException {
     Dataset d = datasets.require(id);
-    long limit = props.uploads().maxSmallBytes().toBytes();
-    if (length > limit) {
-      throw LimitedInputStream.tooLarge(limit);
-    }
-    byte[] bytes = new LimitedInputStream(body, limit).readAllBytes();
+    byte[] bytes = LimitedInputStream.of(body, length, props.uploads().maxSmallBytes().toBytes()).readAllBytes();
     JsonNode root;
     try {
       root = json.readTree(new ByteArrayInputStream(bytes));

@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * line). Previews are stored once per dataset (delete them to replace them). Every file is written to
  * {@code data/tmp}, flushed and renamed into the dataset's folder.
  *
- * <p>One class for both kinds (about 380 lines): image and text previews share the staging,
+ * <p>One class for both kinds (about 370 lines): image and text previews share the staging,
  * the commit next to a dataset's other files and the item lookup; label names live in {@link
  * LabelNames}.
  */
@@ -86,11 +86,7 @@ public class PreviewsService {
     Dataset d = datasets.require(id);
     int n = knownItems(d);
     checkNotSet(d);
-    long limit = props.uploads().maxBytes().toBytes();
-    if (length > limit) {
-      throw LimitedInputStream.tooLarge(limit);
-    }
-    LimitedInputStream in = new LimitedInputStream(body, limit);
+    LimitedInputStream in = LimitedInputStream.of(body, length, props.uploads().maxBytes().toBytes());
     NpyHeader h = NpyHeader.read(in);
     if (h.kind() != 'u' || h.itemSize() != 1) {
       throw new InvalidInputException("image previews must be uint8 (dtype |u1), got '" + h.descr() + "'");
@@ -112,21 +108,14 @@ public class PreviewsService {
     int channels = s.length == 4 ? 3 : 1;
     long[] shape = {n, s[1], s[2], channels};
     long dataBytes = (long) n * s[1] * s[2] * channels;
-    Path staging = store.newStaging("previews-");
-    try {
-      Path file = staging.resolve(IMAGES);
-      AtomicFiles.write(file, out -> {
-        out.write(Npy.bytes("|u1", shape, new byte[0]));
-        long copied = in.transferTo(out);
-        if (copied != dataBytes) {
-          throw new InvalidInputException("the image previews hold " + copied + " data bytes; their shape "
-              + h.shapeString() + " needs " + dataBytes);
-        }
-      });
-      commit(d, file, IMAGES);
-    } finally {
-      DataStore.deleteQuietly(staging);
-    }
+    store(d, IMAGES, out -> {
+      out.write(Npy.bytes("|u1", shape, new byte[0]));
+      long copied = in.transferTo(out);
+      if (copied != dataBytes) {
+        throw new InvalidInputException("the image previews hold " + copied + " data bytes; their shape "
+            + h.shapeString() + " needs " + dataBytes);
+      }
+    });
     log.info("dataset {}: {} image previews of {} x {} x {} stored", id, n, s[1], s[2], channels);
     return info(id);
   }
@@ -139,11 +128,7 @@ public class PreviewsService {
     Dataset d = datasets.require(id);
     int n = knownItems(d);
     checkNotSet(d);
-    long limit = props.uploads().maxSmallBytes().toBytes();
-    if (length > limit) {
-      throw LimitedInputStream.tooLarge(limit);
-    }
-    byte[] bytes = new LimitedInputStream(body, limit).readAllBytes();
+    byte[] bytes = LimitedInputStream.of(body, length, props.uploads().maxSmallBytes().toBytes()).readAllBytes();
     String all;
     try {
       all = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -165,14 +150,7 @@ public class PreviewsService {
       out.append(json.writeValueAsString(textOf(lines.get(i), i))).append('\n');
     }
     byte[] normalised = out.toString().getBytes(StandardCharsets.UTF_8);
-    Path staging = store.newStaging("previews-");
-    try {
-      Path file = staging.resolve(TEXT);
-      AtomicFiles.write(file, o -> o.write(normalised));
-      commit(d, file, TEXT);
-    } finally {
-      DataStore.deleteQuietly(staging);
-    }
+    store(d, TEXT, o -> o.write(normalised));
     log.info("dataset {}: {} text previews stored", id, n);
     return info(id);
   }
@@ -352,13 +330,23 @@ public class PreviewsService {
     }
   }
 
-  /** Moves a complete staged file into the dataset's folder, unless previews arrived meanwhile. */
-  private void commit(Dataset d, Path staged, String name) throws IOException {
-    synchronized (d) {
-      live(d);
-      checkNotSet(d);
-      move(staged, d.dir().resolve(name));
-      textOffsets.remove(d.id());
+  /**
+   * Writes the previews file {@code name} in a staging folder, then moves the complete file into the
+   * dataset's folder, unless previews arrived meanwhile.
+   */
+  private void store(Dataset d, String name, AtomicFiles.Writer writer) throws IOException {
+    Path staging = store.newStaging("previews-");
+    try {
+      Path staged = staging.resolve(name);
+      AtomicFiles.write(staged, writer);
+      synchronized (d) {
+        live(d);
+        checkNotSet(d);
+        move(staged, d.dir().resolve(name));
+        textOffsets.remove(d.id());
+      }
+    } finally {
+      DataStore.deleteQuietly(staging);
     }
   }
 

@@ -87,9 +87,7 @@ public class SnapshotUploads {
     Dataset d = datasets.require(id);
     DatasetManifest m = d.manifest();
     long limit = format == Format.JSON ? props.uploads().maxSmallBytes().toBytes() : props.uploads().maxBytes().toBytes();
-    if (length > limit) {
-      throw LimitedInputStream.tooLarge(limit);
-    }
+    LimitedInputStream in = LimitedInputStream.of(body, length, limit);
     if (format == Format.RAW) {
       if (rows == null) {
         throw ServiceException.invalid("invalid-request", "a raw float32 body needs the query parameter rows (and optionally dims)");
@@ -112,7 +110,6 @@ public class SnapshotUploads {
     long t0 = System.nanoTime();
     Path staging = null;
     try {
-      LimitedInputStream in = new LimitedInputStream(body, limit);
       RowSource src = switch (format) {
         case NPY -> RowSource.npy(in);
         case RAW -> RowSource.raw(in, rows, m.dims());

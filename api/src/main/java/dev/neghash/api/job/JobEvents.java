@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -22,7 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * state; the all-jobs stream stays open until its timeout, or until the service shuts down.
  */
 @Component
-public class JobEvents implements DisposableBean, SmartLifecycle {
+public class JobEvents extends FlagLifecycle implements DisposableBean {
 
   private record Sub(String jobId, SseEmitter emitter) {}
 
@@ -30,18 +28,11 @@ public class JobEvents implements DisposableBean, SmartLifecycle {
   private final AtomicLong seq = new AtomicLong();
   private final long timeoutMillis;
   private final ScheduledExecutorService heartbeat;
-  private volatile boolean running;
   private volatile boolean stopped;
 
   JobEvents(NeghashProperties props) {
     this.timeoutMillis = props.events().timeout().toMillis();
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "neghash-sse-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
-    long every = props.events().heartbeat().toMillis();
-    heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    this.heartbeat = every(props.events().heartbeat(), "neghash-sse-heartbeat", this::beat);
   }
 
   /** Opens a stream for one job (or all jobs when {@code jobId} is null), starting with {@code initial}. */
@@ -103,16 +94,6 @@ public class JobEvents implements DisposableBean, SmartLifecycle {
     }
   }
 
-  @Override
-  public void start() {
-    running = true;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
   /**
    * Stops after the job service (which publishes the jobs' last states at shutdown) and before the
    * web server's graceful shutdown, which waits for open requests: an open event stream (a
@@ -125,7 +106,7 @@ public class JobEvents implements DisposableBean, SmartLifecycle {
 
   @Override
   public void stop() {
-    running = false;
+    markStopped();
     stopped = true;
     completeAll();
   }

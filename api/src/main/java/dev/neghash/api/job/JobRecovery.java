@@ -3,8 +3,6 @@ package dev.neghash.api.job;
 import dev.neghash.api.storage.DataStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,18 +27,13 @@ final class JobRecovery {
   static Map<String, Job> load(DataStore store) {
     Map<String, Job> jobs = new ConcurrentHashMap<>();
     try {
-      for (Path dir : store.idFolders(store.jobsDir())) {
-        Path mf = dir.resolve("job.json");
-        if (!Files.isRegularFile(mf)) {
-          log.warn("ignoring {}: no job.json", dir);
-          continue;
-        }
-        JobManifest m = store.readJson(mf, JobManifest.class);
-        Job j = new Job(m, dir);
+      for (DataStore.Stored<JobManifest> stored : store.manifests(store.jobsDir(), "job.json", JobManifest.class)) {
+        JobManifest m = stored.manifest();
+        Job j = new Job(m, stored.dir());
         if (!m.state().isFinal()) {
           DataStore.deleteRecursively(j.resultDir());
           JobManifest failed = m.with(JobState.FAILED, m.startedAt(), Instant.now(), INTERRUPTED_BY_RESTART, null);
-          store.writeJson(mf, failed);
+          store.writeJson(stored.dir().resolve("job.json"), failed);
           j.manifest(failed);
           log.warn("job {} was {} when the service stopped: now FAILED ({})", m.id(), m.state(), INTERRUPTED_BY_RESTART);
         }

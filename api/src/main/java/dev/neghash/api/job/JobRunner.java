@@ -8,17 +8,20 @@ import dev.neghash.engine.InvalidInputException;
 import dev.neghash.engine.NegHash;
 import dev.neghash.engine.io.FloatRows;
 import dev.neghash.engine.io.Npy;
+import dev.neghash.engine.io.NpyRowWriter;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.mining.Batches;
 import dev.neghash.engine.mining.MiningOptions;
 import dev.neghash.engine.mining.Negatives;
 import dev.neghash.engine.mining.QualityReport;
+import dev.neghash.engine.search.NeighbourSink;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.search.SearchOptions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Computes one job from stored codes: Hamming top-k (all items, or queries against references),
@@ -34,11 +37,17 @@ final class JobRunner {
 
   private final DatasetService datasets;
   private final NegHash neghash;
+  private final int searchBlock;
 
-  JobRunner(DatasetService datasets, int threads) {
+  /**
+   * @param searchBlock anchors whose lists are held at once when a job has no batches: negatives
+   *     are then mined and written block by block
+   */
+  JobRunner(DatasetService datasets, int threads, int searchBlock) {
     this.datasets = datasets;
     // Search, mining and quality settings only: the codes were encoded at upload.
     this.neghash = NegHash.builder().threads(threads).build();
+    this.searchBlock = searchBlock;
   }
 
   /** Runs the job, writing its files into {@code out}. */
@@ -61,19 +70,37 @@ final class JobRunner {
     int[] anchorIds;
     if (p.queries()) {
       int[] split = datasets.split(d);
-      anchorIds = select(split, 1);
-      search = search.anchors(anchorIds).candidates(select(split, 0));
+      anchorIds = DatasetService.splitSide(split, 1);
+      search = search.anchors(anchorIds).candidates(DatasetService.splitSide(split, 0));
     } else {
       anchorIds = identity(n);
     }
     int candidates = search.candidates() == null ? n : search.candidates().length;
     boolean quality = p.qualitySample() != null;
     double searchWeight = quality ? 0.6 : 0.9;
+    MiningOptions mo = new MiningOptions(MiningOptions.Strategy.parse(p.strategy()), p.negatives(), p.rankMin(),
+        p.rankMax(), p.maxCosine() == null ? Double.NaN : p.maxCosine(), p.seed());
 
+    // Negatives are mined and written as the search hands over each block of lists; only batch
+    // jobs, whose walk needs every list, keep them all.
     job.phase("searching", 0.02, searchWeight, anchorIds.length);
     long ts = System.nanoTime();
-    Neighbours nb = neghash.search(codes, search);
-    double searchSeconds = (System.nanoTime() - ts) / 1e9;
+    Neighbours all = null;
+    int a = anchorIds.length;
+    int c = p.negatives();
+    int[] sampleRows = quality ? neghash.qualityRows(a, p.qualitySample(), p.seed()) : null;
+    NegativesOut neg;
+    try (NegativesOut w = new NegativesOut(out, a, c, mo, sampleRows)) {
+      if (p.batchSize() != null) {
+        all = neghash.search(codes, search);
+        w.accept(0, all);
+      } else {
+        neghash.search(codes, search, searchBlock, w);
+      }
+      w.commit();
+      neg = w;
+    }
+    double searchSeconds = (System.nanoTime() - ts) / 1e9 - neg.seconds;
 
     JobResult.Quality q = null;
     if (quality) {
@@ -81,20 +108,16 @@ final class JobRunner {
       long tq = System.nanoTime();
       Path floats = datasets.floatsFile(d, s);
       try (FileChannel ch = FileChannel.open(floats, StandardOpenOption.READ)) {
-        QualityReport r = neghash.quality(nb, FloatRows.rawFile(ch, s.dims()), n, s.dims(), search,
-            p.qualitySample(), p.seed());
+        QualityReport r = neghash.quality(neg.sampled(), sampleRows, FloatRows.rawFile(ch, s.dims()), n, s.dims(), search);
         q = new JobResult.Quality(r.sampled(), r.k(), r.overlap(), r.meanPositionalDistance(), (System.nanoTime() - tq) / 1e9);
       }
     }
 
     job.phase("mining", 0.92, 0.04, 1);
-    MiningOptions mo = new MiningOptions(MiningOptions.Strategy.parse(p.strategy()), p.negatives(), p.rankMin(),
-        p.rankMax(), p.maxCosine() == null ? Double.NaN : p.maxCosine(), p.seed());
-    Negatives neg = neghash.negatives(nb, mo);
     int[] hard = p.hardPositives() ? neghash.hardPositives(codes, search).ids() : null;
     Batches batches = null;
-    if (p.batchSize() != null) {
-      batches = neghash.batches(nb, labels, codes, BatchJobs.options(p.batchSize(), p.batchNeighbours(), p.seed(),
+    if (all != null) {
+      batches = neghash.batches(all, labels, codes, BatchJobs.options(p.batchSize(), p.batchNeighbours(), p.seed(),
           p.itemsPerLabel(), p.randomShare(), p.batchRankFrom()));
     }
     JobResult.BatchHardness hardness = null;
@@ -103,12 +126,7 @@ final class JobRunner {
     }
 
     job.phase("writing", 0.96, 0.04, 1);
-    int a = neg.n();
-    int c = neg.count();
     NpyFiles.writeInt32Vector(out.resolve(ResultFiles.ANCHORS), anchorIds);
-    Npy.writeInt32(out.resolve(ResultFiles.NEGATIVES), neg.ids(), a, c);
-    Npy.writeInt32(out.resolve(ResultFiles.HAMMING), neg.hamming(), a, c);
-    Npy.writeFloat32(out.resolve(ResultFiles.COSINE), neg.estimatedCosine(), a, c);
     if (labels != null) {
       NpyFiles.writeInt32Vector(out.resolve(ResultFiles.LABELS), labels);
     }
@@ -119,32 +137,96 @@ final class JobRunner {
       Npy.writeInt32(out.resolve(ResultFiles.BATCHES), batches.flat(), batches.batches().size(), batches.batchSize());
     }
     job.checkCancelled();
-    return new JobResult(a, candidates, c, neg.shortAnchors().length, labels != null, pairs != null, hard != null,
+    return new JobResult(a, candidates, c, neg.shortAnchors, labels != null, pairs != null, hard != null,
         batches == null ? null : batches.batches().size(), batches == null ? null : batches.leftOut(), q,
         searchSeconds, (System.nanoTime() - t0) / 1e9, a / Math.max(1e-9, searchSeconds), hardness);
+  }
+
+  /**
+   * Mines each block of lists the search hands over and appends its rows to the negatives,
+   * Hamming and cosine files; keeps the lists of the rows a quality report samples.
+   */
+  private final class NegativesOut implements NeighbourSink, AutoCloseable {
+    private final MiningOptions options;
+    private final NpyRowWriter ids;
+    private final NpyRowWriter hamming;
+    private final NpyRowWriter cosine;
+    private final int[] sampleRows;
+    private final Neighbours[] sampledBlocks;
+    private final int[] sampledFirst;
+    private int sampledCount;
+    int shortAnchors;
+    double seconds;
+
+    NegativesOut(Path out, int anchors, int count, MiningOptions options, int[] sampleRows) throws IOException {
+      this.options = options;
+      this.sampleRows = sampleRows;
+      this.sampledBlocks = sampleRows == null ? null : new Neighbours[sampleRows.length];
+      this.sampledFirst = sampleRows == null ? null : new int[sampleRows.length];
+      this.ids = NpyRowWriter.int32(out.resolve(ResultFiles.NEGATIVES), anchors, count);
+      this.hamming = NpyRowWriter.int32(out.resolve(ResultFiles.HAMMING), anchors, count);
+      this.cosine = NpyRowWriter.float32(out.resolve(ResultFiles.COSINE), anchors, count);
+    }
+
+    @Override
+    public void accept(int firstRow, Neighbours block) throws IOException {
+      long t = System.nanoTime();
+      Negatives neg = neghash.negatives(block, options, firstRow);
+      ids.append(neg.ids());
+      hamming.append(neg.hamming());
+      cosine.append(neg.estimatedCosine());
+      shortAnchors += neg.shortAnchors().length;
+      if (sampleRows != null) {
+        int lo = lowerBound(sampleRows, firstRow);
+        int hi = lowerBound(sampleRows, firstRow + block.n());
+        int[] local = new int[hi - lo];
+        for (int i = lo; i < hi; i++) {
+          local[i - lo] = sampleRows[i] - firstRow;
+        }
+        if (local.length > 0) {
+          sampledBlocks[sampledCount] = block.rows(local);
+          sampledFirst[sampledCount++] = lo;
+        }
+      }
+      seconds += (System.nanoTime() - t) / 1e9;
+    }
+
+    /** The lists of the sampled rows, in the order of {@code sampleRows}. */
+    Neighbours sampled() {
+      int k = sampledBlocks[0] == null ? 0 : sampledBlocks[0].k();
+      int[] ids2 = new int[sampleRows.length * k];
+      int[] ham = new int[ids2.length];
+      for (int b = 0; b < sampledCount; b++) {
+        Neighbours nb = sampledBlocks[b];
+        System.arraycopy(nb.ids(), 0, ids2, sampledFirst[b] * k, nb.ids().length);
+        System.arraycopy(nb.hamming(), 0, ham, sampledFirst[b] * k, nb.hamming().length);
+      }
+      return new Neighbours(sampleRows.length, k, ids2, ham, null, sampledBlocks[0] == null ? 0 : sampledBlocks[0].bits());
+    }
+
+    void commit() throws IOException {
+      ids.commit();
+      hamming.commit();
+      cosine.commit();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (ids; hamming; cosine) {
+        // closing removes whatever was not committed
+      }
+    }
+  }
+
+  private static int lowerBound(int[] sorted, int key) {
+    int i = Arrays.binarySearch(sorted, key);
+    return i >= 0 ? i : -i - 1;
   }
 
   private static int[] identity(int n) {
     int[] r = new int[n];
     for (int i = 0; i < n; i++) {
       r[i] = i;
-    }
-    return r;
-  }
-
-  private static int[] select(int[] split, int role) {
-    int cnt = 0;
-    for (int s : split) {
-      if (s == role) {
-        cnt++;
-      }
-    }
-    int[] r = new int[cnt];
-    int j = 0;
-    for (int i = 0; i < split.length; i++) {
-      if (split[i] == role) {
-        r[j++] = i;
-      }
     }
     return r;
   }

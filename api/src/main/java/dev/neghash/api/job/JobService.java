@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -45,7 +44,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * job table and the executor.
  */
 @Service
-public class JobService implements SnapshotUsage, SmartLifecycle {
+public class JobService extends FlagLifecycle implements SnapshotUsage {
 
   private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
@@ -62,7 +61,6 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
   private final ThreadPoolExecutor executor;
   private final ScheduledExecutorService ticker;
   private volatile boolean accepting = true;
-  private volatile boolean running;
 
   JobService(NeghashProperties props, DataStore store, DatasetService datasets, JobEvents events,
       ObjectProvider<MeterRegistry> meters) {
@@ -80,19 +78,13 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       Gauge.builder("neghash.jobs", this, js -> js.count(s)).tag("state", s.name())
           .description("Jobs by state").register(reg);
     }
-    this.execution = new JobExecution(store, events, new JobRunner(datasets, props.threads()),
+    this.execution = new JobExecution(store, events, new JobRunner(datasets, props.threads(), props.jobs().searchBlock()),
         Counter.builder("neghash.mining.anchors").description("Anchors searched by finished jobs").register(reg),
         Timer.builder("neghash.job.duration").description("Wall time of jobs that ran").register(reg));
     Gauge.builder("neghash.mining.throughput", this, js -> js.execution.lastThroughput()).baseUnit("anchors/s")
         .description("Search throughput of the last finished job").register(reg);
     this.jobs = JobRecovery.load(store);
-    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "neghash-job-progress");
-      t.setDaemon(true);
-      return t;
-    });
-    long every = props.events().progressInterval().toMillis();
-    ticker.scheduleWithFixedDelay(this::publishProgress, every, every, TimeUnit.MILLISECONDS);
+    this.ticker = every(props.events().progressInterval(), "neghash-job-progress", this::publishProgress);
   }
 
   // ------------------------------------------------------------------ API
@@ -264,16 +256,6 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
 
   // ------------------------------------------------------------------ lifecycle
 
-  @Override
-  public void start() {
-    running = true;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
   /**
    * Not stopped when a context is only paused (as the test framework pauses cached contexts):
    * stopping fails queued jobs and ends the executor for good.
@@ -318,6 +300,6 @@ public class JobService implements SnapshotUsage, SmartLifecycle {
       Thread.currentThread().interrupt();
     }
     ticker.shutdownNow();
-    running = false;
+    markStopped();
   }
 }

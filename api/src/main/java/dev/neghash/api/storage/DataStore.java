@@ -196,6 +196,26 @@ public class DataStore {
     return out;
   }
 
+  /** A resource folder and its manifest. */
+  public record Stored<T>(Path dir, T manifest) {}
+
+  /**
+   * The manifests (file {@code name}) of the resources in {@code dir}, in folder order; a folder
+   * without its manifest is logged and passed over.
+   */
+  public <T> List<Stored<T>> manifests(Path dir, String name, Class<T> type) throws IOException {
+    List<Stored<T>> out = new ArrayList<>();
+    for (Path d : idFolders(dir)) {
+      Path mf = d.resolve(name);
+      if (Files.isRegularFile(mf)) {
+        out.add(new Stored<>(d, readJson(mf, type)));
+      } else {
+        log.warn("ignoring {}: no {}", d, name);
+      }
+    }
+    return out;
+  }
+
   /** Total size of the regular files under {@code p}. */
   public static long sizeOf(Path p) throws IOException {
     if (!Files.exists(p)) {

@@ -18,6 +18,17 @@ public final class LimitedInputStream extends FilterInputStream {
     this.limit = limit;
   }
 
+  /**
+   * {@code body} limited to {@code limit} bytes; refused (413) at once when its declared {@code
+   * length} (negative: unknown) is already over the limit.
+   */
+  public static LimitedInputStream of(InputStream body, long length, long limit) {
+    if (length > limit) {
+      throw tooLarge(limit);
+    }
+    return new LimitedInputStream(body, limit);
+  }
+
   /** Bytes read so far. */
   public long count() {
     return count;

@@ -2,7 +2,6 @@ package dev.neghash.api.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -29,8 +28,7 @@ class DashboardApiKeyBrowserTest {
 
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-browser-key-test-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-browser-key-test-");
   }
 
   @LocalServerPort int port;

@@ -1,5 +1,6 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.api.support.TestData;
 import dev.neghash.engine.Defaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the event stream, its detail page with the plots drawn, an error from the service shown as the
  * service wrote it, and a second job cancelled from the table. The steps run in order on one page
  * and leave screenshots in target/screenshots.
+ *
+ * <p>About 370 lines: the steps run in order on one page, each building on the previous one's
+ * state, so they stay in one class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "neghash.threads=2",
@@ -56,8 +60,7 @@ class DashboardBrowserTest {
 
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-browser-test-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-browser-test-");
   }
 
   @LocalServerPort int port;
@@ -85,18 +88,7 @@ class DashboardBrowserTest {
 
   /** Seeded clustered embeddings (item i in cluster i % CLASSES) and their labels. */
   private static float[] clustered(int n, int d, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] centres = new float[CLASSES * d];
-    for (int i = 0; i < centres.length; i++) {
-      centres[i] = (float) r.nextGaussian();
-    }
-    float[] x = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = centres[(i % CLASSES) * d + j] + 0.7f * (float) r.nextGaussian();
-      }
-    }
-    return x;
+    return TestData.clustered(n, d, CLASSES, 0.7f, new SplittableRandom(seed));
   }
 
   private static byte[] labelsNpy(int n) {
@@ -301,10 +293,7 @@ class DashboardBrowserTest {
     assertThat(npyStatus).isEqualTo("200 application/x-npy NUMPY");
 
     // One anchor's negatives: other labels only, nearest first.
-    WebElement rowInput = chromium.byId("anchor-row");
-    rowInput.clear();
-    rowInput.sendKeys("17", Keys.ENTER);
-    chromium.await(20, d -> d.findElement(By.cssSelector("#anchor-view")).getText().startsWith("Row 17 of 20,000: anchor item 17 (label 7)"));
+    chromium.showAnchor(17, 20, "Row 17 of 20,000: anchor item 17 (label 7)");
     List<WebElement> negRows = chromium.driver().findElements(By.cssSelector(".anchor-table tbody tr"));
     assertThat(negRows).hasSize(8);
     int last = -1;

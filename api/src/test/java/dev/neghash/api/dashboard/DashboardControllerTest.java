@@ -1,5 +1,6 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.api.support.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,13 +11,6 @@ import dev.neghash.api.job.JobService;
 import dev.neghash.api.job.JobState;
 import dev.neghash.api.job.JobView;
 import dev.neghash.api.storage.DataStore;
-import dev.neghash.engine.io.Npy;
-import dev.neghash.engine.io.NpyHeader;
-import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,8 +41,7 @@ class DashboardControllerTest {
 
   @DynamicPropertySource
   static void props(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-dashboard-test-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-dashboard-test-");
     r.add("neghash.threads", () -> "2");
   }
 
@@ -65,27 +58,13 @@ class DashboardControllerTest {
     assertThat(r).hasStatus(201);
     String ds = json(r).get("id").asString();
     if (labels) {
-      StringBuilder b = new StringBuilder("[");
-      for (int i = 0; i < N; i++) {
-        b.append(i > 0 ? "," : "").append(i % CLASSES);
-      }
       assertThat(mvc.put().uri("/api/v1/datasets/" + ds + "/labels").contentType(MediaType.APPLICATION_JSON)
-          .content(b.append(']').toString())).hasStatus(201);
+          .content(TestData.labelsJson(N, CLASSES))).hasStatus(201);
     }
     // Clustered rows: item i belongs to cluster i % CLASSES, like its label.
-    SplittableRandom rng = new SplittableRandom(5);
-    float[] centres = new float[CLASSES * D];
-    for (int i = 0; i < centres.length; i++) {
-      centres[i] = (float) rng.nextGaussian();
-    }
-    ByteBuffer bb = ByteBuffer.allocate(N * D * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < N; i++) {
-      for (int j = 0; j < D; j++) {
-        bb.putFloat(centres[(i % CLASSES) * D + j] + 0.4f * (float) rng.nextGaussian());
-      }
-    }
+    float[] x = TestData.clustered(N, D, CLASSES, 0.4f, new SplittableRandom(5));
     assertThat(mvc.post().uri("/api/v1/datasets/" + ds + "/snapshots?keepFloats=true").contentType(NPY)
-        .content(Npy.bytes("<f4", new long[] {N, D}, bb.array()))).hasStatus(201);
+        .content(TestData.npyF32(x, N, D))).hasStatus(201);
     return ds;
   }
 
@@ -94,31 +73,14 @@ class DashboardControllerTest {
         .content(body).exchange();
     assertThat(r).hasStatus(202);
     String id = json(r).get("id").asString();
-    JobView v = await(id);
+    JobView v = TestData.awaitFinal(jobs, id);
     assertThat(v.state()).as(String.valueOf(v.error())).isEqualTo(JobState.SUCCEEDED);
     return id;
   }
 
-  private JobView await(String id) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    JobView v;
-    do {
-      v = jobs.get(id);
-      if (v.state().isFinal()) {
-        return v;
-      }
-      Thread.sleep(20);
-    } while (System.nanoTime() < end);
-    throw new AssertionError("job not final: " + v);
-  }
-
   private int[] hamming(String job) throws Exception {
-    byte[] npy = mvc.get().uri("/api/v1/jobs/" + job + "/negatives/hamming").exchange().getResponse().getContentAsByteArray();
-    ByteArrayInputStream in = new ByteArrayInputStream(npy);
-    NpyHeader h = NpyHeader.read(in);
-    int[] out = new int[(int) h.elements()];
-    ByteBuffer.wrap(npy, npy.length - in.available(), in.available()).order(h.order()).asIntBuffer().get(out);
-    return out;
+    return TestData.ints(mvc.get().uri("/api/v1/jobs/" + job + "/negatives/hamming").exchange().getResponse()
+        .getContentAsByteArray());
   }
 
   private static long sum(JsonNode array) {
@@ -219,7 +181,7 @@ class DashboardControllerTest {
         .content("{\"k\":16}").exchange();
     String job = json(r).get("id").asString();
     jobs.cancel(job);
-    JobView v = await(job);
+    JobView v = TestData.awaitFinal(jobs, job);
     if (v.state() == JobState.CANCELLED) {
       MvcTestResult conflict = mvc.get().uri("/api/v1/dashboard/jobs/" + job + "/plots").exchange();
       assertThat(conflict).hasStatus(409).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);

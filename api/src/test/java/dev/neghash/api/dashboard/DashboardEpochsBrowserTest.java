@@ -1,5 +1,6 @@
 package dev.neghash.api.dashboard;
 
+import dev.neghash.api.support.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -11,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the history view against the API's numbers, an anchor's negatives as images and as text with
  * its exact neighbours, the download menu on the first and last job rows, the batch-size warning,
  * and deletes with their confirmation. Data is stored through the HTTP API first.
+ *
+ * <p>About 530 lines: the steps share one browser page and one set of stored data (starting
+ * Chromium and the service per class costs seconds), so they are one ordered class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "neghash.threads=2",
@@ -64,8 +67,7 @@ class DashboardEpochsBrowserTest {
 
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-epochs-browser-test-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-epochs-browser-test-");
   }
 
   @LocalServerPort int port;
@@ -109,22 +111,14 @@ class DashboardEpochsBrowserTest {
   private String dataset(String name, int dims, int n, int classes) throws Exception {
     String id = ok("POST", "api/v1/datasets", "application/json",
         utf8("{\"name\":\"" + name + "\",\"dims\":" + dims + ",\"bits\":256}")).get("id").asString();
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < n; i++) {
-      b.append(i > 0 ? "," : "").append(i % classes);
-    }
-    ok("PUT", "api/v1/datasets/" + id + "/labels", "application/json", utf8(b.append(']').toString()));
+    ok("PUT", "api/v1/datasets/" + id + "/labels", "application/json", utf8(TestData.labelsJson(n, classes)));
     return id;
   }
 
   /** Clustered rows (item i in cluster i % classes) with noise of the given size: less noise, a better model. */
   private static byte[] embeddings(int n, int d, int classes, double noise, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    SplittableRandom c = new SplittableRandom(99);
-    float[] centres = new float[classes * d];
-    for (int i = 0; i < centres.length; i++) {
-      centres[i] = (float) c.nextGaussian();
-    }
+    float[] centres = TestData.centres(new SplittableRandom(99), classes, d);
     ByteBuffer bb = ByteBuffer.allocate(n * d * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < d; j++) {
@@ -312,10 +306,7 @@ class DashboardEpochsBrowserTest {
     String id = epochJobs.get(2);
     open("#/jobs/" + id);
     chromium.await(30, d -> d.findElements(By.cssSelector("#anchor-lsh figure.tile")).size() > 1);
-    WebElement row = chromium.byId("anchor-row");
-    row.clear();
-    row.sendKeys("13", Keys.ENTER);
-    chromium.await(30, d -> d.findElement(By.cssSelector("#anchor-view")).getText().startsWith("Row 13 of 1,500: anchor item 13"));
+    chromium.showAnchor(13, 30, "Row 13 of 1,500: anchor item 13");
     chromium.await(30, d -> d.findElements(By.cssSelector("#anchor-exact figure.tile")).size() == 6);
     JsonNode page = get("api/v1/jobs/" + id + "/negatives?page=13&size=1").get("items").get(0);
     List<WebElement> tiles = findAll("#anchor-lsh figure.tile");
@@ -356,6 +347,7 @@ class DashboardEpochsBrowserTest {
     assertThat(find(".anchor-table thead").getText()).contains("= 100%");
 
     // A row past the end is spoken of as a row.
+    WebElement row = chromium.byId("anchor-row");
     row.clear();
     row.sendKeys("5000", Keys.ENTER);
     chromium.await(10, d -> chromium.byId("anchor-error").isDisplayed());

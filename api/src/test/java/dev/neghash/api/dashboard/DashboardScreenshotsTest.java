@@ -4,11 +4,8 @@ import dev.neghash.cli.FashionMnist;
 import dev.neghash.engine.io.IdxImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neghash.api.support.Http;
 import dev.neghash.engine.io.Npy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes the README's screenshots of the history view and of an anchor with image previews
@@ -44,35 +38,31 @@ class DashboardScreenshotsTest {
 
   private static final int N = 10_000;
   private static final double[] NOISE = {0.08, 0.05, 0.02};
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry r) throws Exception {
-    Path dir = Tools.tempDir("neghash-screenshots-");
-    r.add("neghash.data-dir", dir::toString);
+    Tools.tempDataDir(r, "neghash-screenshots-");
   }
 
   @LocalServerPort int port;
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private Http http;
 
-  private String send(String method, String path, String type, byte[] body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + path))
-        .timeout(Duration.ofMinutes(5)).header("Content-Type", type)
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
-    return r.body();
+  private Http.Res send(String method, String path, String type, byte[] body) throws Exception {
+    Http.Res r = http.send(method, "/" + path, type, body);
+    assertThat(r.status()).as(path + ": " + r.text()).isBetween(200, 299);
+    return r;
   }
 
   @Test
   void historyAndAnchorScreenshots() throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("neghash.docs.screenshots"), "set -Dneghash.docs.screenshots=true");
     Assumptions.assumeTrue(FashionMnist.available(), "Fashion-MNIST not installed");
+    http = new Http("http://127.0.0.1:" + port);
     IdxImages fm = FashionMnist.train().head(N);
     int d = FashionMnist.DIMS;
-    String ds = JSON.readTree(send("POST", "api/v1/datasets", "application/json",
-        "{\"name\":\"Fashion-MNIST (first 10,000)\",\"dims\":784,\"bits\":512}".getBytes(StandardCharsets.UTF_8)))
-        .get("id").asString();
+    String ds = send("POST", "api/v1/datasets", "application/json",
+        "{\"name\":\"Fashion-MNIST (first 10,000)\",\"dims\":784,\"bits\":512}".getBytes(StandardCharsets.UTF_8))
+        .json().get("id").asString();
     ByteBuffer lb = ByteBuffer.allocate(N * 4).order(ByteOrder.LITTLE_ENDIAN);
     lb.asIntBuffer().put(fm.labels(), 0, N);
     send("PUT", "api/v1/datasets/" + ds + "/labels", "application/x-npy", Npy.bytes("<i4", new long[] {N}, lb.array()));
@@ -93,16 +83,11 @@ class DashboardScreenshotsTest {
       }
       send("POST", "api/v1/datasets/" + ds + "/snapshots?keepFloats=true", "application/x-npy",
           Npy.bytes("<f4", new long[] {N, d}, bb.array()));
-      lastJob = JSON.readTree(send("POST", "api/v1/datasets/" + ds + "/jobs", "application/json",
-          "{\"k\":32,\"negatives\":8,\"qualitySample\":500,\"hardPositives\":true}".getBytes(StandardCharsets.UTF_8)))
-          .get("id").asString();
-      String job = lastJob;
-      long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (!JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/jobs/" + job))
-          .build(), HttpResponse.BodyHandlers.ofString()).body()).get("state").asString().equals("SUCCEEDED")) {
-        assertThat(System.nanoTime()).as("job " + job + " still unfinished").isLessThan(end);
-        Thread.sleep(200);
-      }
+      lastJob = send("POST", "api/v1/datasets/" + ds + "/jobs", "application/json",
+          "{\"k\":32,\"negatives\":8,\"qualitySample\":500,\"hardPositives\":true}".getBytes(StandardCharsets.UTF_8))
+          .json().get("id").asString();
+      assertThat(http.awaitJob(lastJob, Duration.ofMinutes(5)).get("state").asString())
+          .isEqualTo("SUCCEEDED");
     }
 
     Path docs = Path.of("..", "docs");
@@ -116,10 +101,7 @@ class DashboardScreenshotsTest {
 
       chromium.driver().get("http://127.0.0.1:" + port + "/#/jobs/" + lastJob);
       chromium.await(60, dr -> dr.findElements(By.cssSelector("#anchor-lsh figure.tile")).size() > 1);
-      WebElement row = chromium.byId("anchor-row");
-      row.clear();
-      row.sendKeys("42", Keys.ENTER);
-      chromium.await(60, dr -> dr.findElement(By.cssSelector("#anchor-view")).getText().startsWith("Row 42 "));
+      chromium.showAnchor(42, 60, "Row 42 ");
       chromium.await(60, dr -> dr.findElements(By.cssSelector("#anchor-exact figure.tile")).size() == 8);
       chromium.js("document.getElementById('anchor-card').scrollIntoView()");
       Thread.sleep(300);

@@ -10,7 +10,9 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -86,9 +88,24 @@ final class HeadlessChromium implements AutoCloseable {
     return driver;
   }
 
-  /** Waits up to {@code seconds} for {@code condition} to give a non-null, non-false value. */
+  /**
+   * Waits up to {@code seconds} for {@code condition} to give a non-null, non-false value; an
+   * element the page re-rendered while the condition read it counts as not yet.
+   */
   <T> T await(int seconds, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50)).until(condition);
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50))
+        .ignoring(StaleElementReferenceException.class).until(condition);
+  }
+
+  /**
+   * Types {@code row} into the job view's anchor field and waits up to {@code seconds} for the
+   * anchor view's text to start with {@code heading}.
+   */
+  void showAnchor(int row, int seconds, String heading) {
+    WebElement input = byId("anchor-row");
+    input.clear();
+    input.sendKeys(Integer.toString(row), Keys.ENTER);
+    await(seconds, d -> d.findElement(By.cssSelector("#anchor-view")).getText().startsWith(heading));
   }
 
   WebElement byId(String id) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.neghash.engine.io.Npy;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +33,7 @@ class JobPlotsServiceTest {
   void randomPairsWithLabelsAreAlwaysOfDifferentLabels() throws Exception {
     int n = 300;
     int bits = 128;
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = i % 3 == 0 ? 1 : 0;
-    }
+    int[] labels = IntStream.range(0, n).map(i -> i % 3 == 0 ? 1 : 0).toArray();
     long[] counts = new long[bits + 1];
     int drawn = JobPlotsService.randomPairs(twoClassCodes(n, bits, labels), n, bits, labels, null, 7, counts);
     assertThat(drawn).isEqualTo(JobPlotsService.RANDOM_PAIRS);
@@ -48,10 +46,7 @@ class JobPlotsServiceTest {
   void randomPairsWithoutLabelsAreAnyTwoDistinctItems() throws Exception {
     int n = 200;
     int bits = 64;
-    int[] split = new int[n];
-    for (int i = 0; i < n; i++) {
-      split[i] = i % 2;
-    }
+    int[] split = IntStream.range(0, n).map(i -> i % 2).toArray();
     Path codes = twoClassCodes(n, bits, split);
     long[] counts = new long[bits + 1];
     int drawn = JobPlotsService.randomPairs(codes, n, bits, null, null, 7, counts);
@@ -69,10 +64,7 @@ class JobPlotsServiceTest {
   void queryReferencePairsJoinAQueryToAReference() throws Exception {
     int n = 100;
     int bits = 64;
-    int[] split = new int[n];
-    for (int i = 0; i < n; i++) {
-      split[i] = i < 30 ? 1 : 0;
-    }
+    int[] split = IntStream.range(0, n).map(i -> i < 30 ? 1 : 0).toArray();
     // Queries (split 1) are all ones, references all zeros: a query-reference pair is at distance b.
     Path codes = twoClassCodes(n, bits, split);
     long[] counts = new long[bits + 1];

@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Temporary folders, and the external programs the dashboard tests drive (Chromium,
@@ -22,6 +23,12 @@ final class Tools {
     Path dir = Files.createTempDirectory(prefix);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.neghash.api.storage.DataStore.deleteQuietly(dir)));
     return dir;
+  }
+
+  /** Points the service's {@code neghash.data-dir} at a new temporary folder (see {@link #tempDir}). */
+  static void tempDataDir(DynamicPropertyRegistry r, String prefix) throws java.io.IOException {
+    Path dir = tempDir(prefix);
+    r.add("neghash.data-dir", dir::toString);
   }
 
   /** Whether this run is CI, where every test must run. */

@@ -1,10 +1,10 @@
 package dev.neghash.bench.harness;
 
 import dev.neghash.bench.data.FashionData;
-import dev.neghash.bench.data.NpyRowWriter;
 import dev.neghash.bench.data.SyntheticEmbeddings;
 import dev.neghash.bench.harness.Searches.Rule;
 import dev.neghash.engine.io.Npy;
+import dev.neghash.engine.io.NpyRowWriter;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.mining.QualityReport;
 import java.io.IOException;
@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * Runs the harness: prepares each data set on disk, runs every method in its own process (NegHash
  * methods as JVMs of {@link Worker}, FAISS through {@code bench/faiss_worker.py}), cross-checks
  * NegHash's Hamming lists against FAISS's, scores quality, and writes the report.
+ *
+ * <p>About 480 lines: one method per kind of peer (LSH, exact, FAISS flat and binary, HNSW,
+ * random), each starting its process and turning its output into report rows; they share the
+ * per-data-set state (anchor samples, budgets, files), which is why they stay in one class.
  */
 final class Orchestrator {
 
@@ -342,11 +346,11 @@ final class Orchestrator {
         SyntheticEmbeddings g = new SyntheticEmbeddings(spec.n(), spec.d(), s.seed());
         int chunk = 16384;
         float[] buf = new float[chunk * spec.d()];
-        try (NpyRowWriter w = new NpyRowWriter(x, spec.n(), spec.d())) {
+        try (NpyRowWriter w = NpyRowWriter.float32(x, spec.n(), spec.d())) {
           for (int from = 0; from < spec.n(); from += chunk) {
             int to = Math.min(spec.n(), from + chunk);
             g.rows(from, to, buf, s.threads());
-            w.append(buf, to - from);
+            w.append(to - from == chunk ? buf : Arrays.copyOf(buf, (to - from) * spec.d()));
           }
           w.commit();
         }

@@ -14,6 +14,9 @@ import java.util.Set;
 /**
  * Writes {@code results.csv} and {@code results.md}: every row, and NegHash's headline comparisons
  * (against FAISS on the same codes, against exact mining, memory per item) as measured.
+ *
+ * <p>About 330 lines, nearly all of it the text and tables of {@code results.md}: one method per
+ * section, in the order a reader meets them.
  */
 final class Report {
 
@@ -102,6 +105,42 @@ final class Report {
     return b.toString();
   }
 
+  /**
+   * LSH mining against the faster of the two exact searches measured on the same data: NegHash's
+   * exact cosine search (labels excluded) and FAISS IndexFlatIP (only the anchor excluded, which
+   * is less work), each as load-free mining time (build or encode + search of all N).
+   */
+  private static void fastestExact(StringBuilder b, List<Row> rows) {
+    List<String> sets = rows.stream().map(Row::dataset).distinct().toList();
+    StringBuilder t = new StringBuilder();
+    for (String ds : sets) {
+      Optional<Row> best = rows.stream()
+          .filter(r -> r.dataset().equals(ds) && (r.method().equals("neghash-exact") || r.method().equals("faiss-flat-ip")))
+          .min(java.util.Comparator.comparingDouble(Row::miningSeconds));
+      if (best.isEmpty()) {
+        continue;
+      }
+      Row ex = best.get();
+      for (Row r : rows) {
+        if (r.dataset().equals(ds) && r.method().equals("neghash-lsh") && r.rule().equals("labels")) {
+          t.append(String.format(Locale.ROOT, "| %s | %d | %.2f%s | %s | %.2f%s | %.1fx |\n", ds, r.bits(),
+              r.miningSeconds(), r.extrapolated() ? " (~)" : "", ex.method(), ex.miningSeconds(),
+              ex.extrapolated() ? " (~)" : "", ex.miningSeconds() / r.miningSeconds()));
+        }
+      }
+    }
+    if (t.isEmpty()) {
+      return;
+    }
+    b.append("### LSH mining vs the fastest exact search measured\n\n");
+    b.append("Mining time of all N anchors (encode + Hamming search with labels excluded) against the faster of "
+        + "NegHash's exact cosine search (labels excluded) and FAISS IndexFlatIP (build + search, only the anchor "
+        + "excluded); ~ marks times extrapolated from a sample of anchors.\n\n");
+    b.append("| data set | b | LSH mining s | fastest exact | its time s | exact / LSH |\n"
+        + "|---|---:|---:|---|---:|---:|\n");
+    b.append(t).append('\n');
+  }
+
   private static void targets(StringBuilder b, Settings s, List<Row> rows) {
     b.append("## Headline comparisons, as measured\n\n");
     b.append("### Hamming search: NegHash vs FAISS IndexBinaryFlat on the same codes\n\n");
@@ -126,6 +165,8 @@ final class Report {
           + "(smallest ratio %.1fx).\n\n", worst > 1 ? "yes" : "no", worst));
     }
 
+    fastestExact(b, rows);
+
     b.append("### LSH mining vs exact cosine mining (Fashion-MNIST pixels, d = 784)\n\n");
     Optional<Row> exact = rows.stream().filter(r -> r.dataset().equals("fashion-pixels")
         && r.method().equals("neghash-exact")).findFirst();
@@ -148,13 +189,12 @@ final class Report {
         }
       }
       find(rows, "fashion-pixels", "neghash-lsh", 512, "labels").ifPresent(r -> b.append(String.format(Locale.ROOT,
-          "\nAt b = 512: LSH mining is %.1fx faster than exact mining (target: at least 10x: **%s**); overlap@%d "
-              + "%.3f against the paper's 0.54 on SOP (**%s**).\n",
-          ex.searchAllSeconds() / r.miningSeconds(), ex.searchAllSeconds() / r.miningSeconds() >= 10 ? "met" : "not met",
-          s.k(), r.overlap(), r.overlap() >= 0.54 ? "met" : "not met")));
+          "\nAt b = 512: LSH mining is %.1fx faster than NegHash's exact mining; overlap@%d %.3f against the "
+              + "paper's 0.54 on SOP (%s).\n",
+          ex.searchAllSeconds() / r.miningSeconds(), s.k(), r.overlap(), r.overlap() >= 0.54 ? "at or above" : "below")));
       find(rows, "fashion-pixels", "neghash-lsh", 1024, "labels").ifPresent(r -> b.append(String.format(Locale.ROOT,
-          "At b = 1024: overlap@%d %.3f against the paper's 0.70 on SOP (**%s**).\n", s.k(), r.overlap(),
-          r.overlap() >= 0.70 ? "met" : "not met")));
+          "At b = 1024: overlap@%d %.3f against the paper's 0.70 on SOP (%s).\n", s.k(), r.overlap(),
+          r.overlap() >= 0.70 ? "at or above" : "below")));
       b.append('\n');
     }
 

@@ -46,39 +46,37 @@ public final class Worker {
       }
       a.put(args[i].substring(2), args[i + 1]);
     }
+    WorkerArgs in = new WorkerArgs(a);
     Properties out = new Properties();
     KernelProvider kp = KernelProviders.get();
     out.setProperty("provider", kp.name());
     switch (args[0]) {
       case "noop" -> { }
-      case "lsh" -> lsh(a, kp, out);
-      case "exact" -> exact(a, kp, out);
-      case "hnsw" -> hnsw(a, out);
-      case "random" -> random(a, out);
-      case "eval" -> eval(a, kp, out);
+      case "lsh" -> lsh(in, kp, out);
+      case "exact" -> exact(in, kp, out);
+      case "hnsw" -> hnsw(in, out);
+      case "random" -> random(in, out);
+      case "eval" -> eval(in, kp, out);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
     out.setProperty("rss_bytes", Long.toString(ProcStatus.peakRssBytes()));
-    PropsFile.write(Path.of(req(a, "props")), out);
+    PropsFile.write(in.path("props"), out);
   }
 
-  private static void lsh(Map<String, String> a, KernelProvider kp, Properties out) throws IOException {
-    Path data = Path.of(req(a, "data"));
-    int bits = Integer.parseInt(req(a, "bits"));
-    int k = Integer.parseInt(req(a, "k"));
-    int threads = Integer.parseInt(req(a, "threads"));
-    long seed = Long.parseLong(req(a, "seed"));
-    Path outDir = Path.of(req(a, "out"));
-    String name = req(a, "name");
-    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
-    int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
-    int[] selfAnchors = NpyInts.read(Path.of(req(a, "self-anchors")));
-    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+  private static void lsh(WorkerArgs a, KernelProvider kp, Properties out) throws IOException {
+    int bits = a.integer("bits");
+    int k = a.integer("k");
+    int threads = a.integer("threads");
+    long seed = a.seed();
+    int[] labels = a.labels();
+    int[] anchors = a.ints("anchors");
+    int[] selfAnchors = a.ints("self-anchors");
+    int[] keep = a.ints("keep");
 
-    warmUpEncoder(data.resolve("x.npy"), bits, seed, threads, kp);
+    warmUpEncoder(a.data("x.npy"), bits, seed, threads, kp);
     long t0 = System.nanoTime();
     Encoder.Encoded e;
-    try (InputStream in = Files.newInputStream(data.resolve("x.npy"));
+    try (InputStream in = Files.newInputStream(a.data("x.npy"));
         Npy.FloatRowReader r = new Npy.FloatRowReader(in)) {
       Encoder enc = new Encoder(r.cols(), Encoder.Options.of(bits, seed).withThreads(threads), kp);
       int chunk = 8192;
@@ -98,23 +96,21 @@ public final class Worker {
     out.setProperty("load_s", Double.toString(Math.max(0, wall - encode)));
     out.setProperty("spilled_bytes", Long.toString(e.spilledBytes()));
     out.setProperty("bytes_per_item", Double.toString(codes.words().length * 8.0 / codes.n()));
-    Npy.writeUint8(outDir.resolve(name + ".codes.npy"), codes.toBytes(), codes.n(), bits / 8);
+    Npy.writeUint8(a.output(".codes.npy"), codes.toBytes(), codes.n(), bits / 8);
 
-    int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
-    double repeatSeconds = Double.parseDouble(a.getOrDefault("repeat-seconds", "0"));
     warmUpHamming(codes, labels, k, threads, kp);
-    Timed nl = timed(repeat, repeatSeconds, () -> Searches.hamming(codes, anchors, Rule.LABELS, labels, k, threads, kp));
+    WorkerArgs.Timed<Neighbours> nl = a.timed(() -> Searches.hamming(codes, anchors, Rule.LABELS, labels, k, threads, kp));
     out.setProperty("search_s", Double.toString(nl.seconds()));
     out.setProperty("search_anchors", Integer.toString(anchors.length));
-    NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(nl.result().ids(), k, anchors, keep));
+    NpyInts.write(a.output(".labels.ids.npy"), Searches.rowsOf(nl.result().ids(), k, anchors, keep));
 
-    Timed ts = timed(repeat, repeatSeconds, () -> Searches.hamming(codes, selfAnchors, Rule.SELF, labels, k, threads, kp));
+    WorkerArgs.Timed<Neighbours> ts = a.timed(() -> Searches.hamming(codes, selfAnchors, Rule.SELF, labels, k, threads, kp));
     Neighbours ns = ts.result();
     out.setProperty("search_self_s", Double.toString(ts.seconds()));
     out.setProperty("self_anchors", Integer.toString(selfAnchors.length));
-    NpyInts.write(outDir.resolve(name + ".self.ids.npy"), ns.ids());
-    NpyInts.write(outDir.resolve(name + ".self.dist.npy"), ns.hamming());
-    NpyInts.write(outDir.resolve(name + ".selfkeep.ids.npy"), Searches.rowsOf(ns.ids(), k, selfAnchors, keep));
+    NpyInts.write(a.output(".self.ids.npy"), ns.ids());
+    NpyInts.write(a.output(".self.dist.npy"), ns.hamming());
+    NpyInts.write(a.output(".selfkeep.ids.npy"), Searches.rowsOf(ns.ids(), k, selfAnchors, keep));
   }
 
   /** Encodes the first rows once, untimed, so the timed encoding runs compiled kernels. */
@@ -140,53 +136,35 @@ public final class Worker {
     Searches.hamming(c, anchors, Rule.SELF, l, k, threads, kp);
   }
 
-  private static void exact(Map<String, String> a, KernelProvider kp, Properties out) throws IOException {
-    Path data = Path.of(req(a, "data"));
-    int k = Integer.parseInt(req(a, "k"));
-    int threads = Integer.parseInt(req(a, "threads"));
-    Path outDir = Path.of(req(a, "out"));
-    String name = req(a, "name");
-    Floats f = Floats.load(data, a, out);
-    int[] labels = f.labels();
-    int[] anchors = f.anchors();
-    int[] keep = f.keep();
-    float[] x = f.x();
-    int n = f.n();
+  private static void exact(WorkerArgs a, KernelProvider kp, Properties out) throws IOException {
+    int k = a.integer("k");
+    int threads = a.integer("threads");
+    Floats f = Floats.load(a, out);
     int d = f.d();
     out.setProperty("bytes_per_item", Double.toString(4.0 * d));
 
-    int nc = Math.min(n, 20_000);
+    int nc = Math.min(f.n(), 20_000);
     if (nc > k + 1) {
       int[] wa = new int[Math.min(nc, 64)];
       Arrays.setAll(wa, i -> i);
-      Searches.cosine(Arrays.copyOf(x, nc * d), nc, d, wa, Rule.LABELS, Arrays.copyOf(labels, nc), k, threads, kp);
+      Searches.cosine(Arrays.copyOf(f.x(), nc * d), nc, d, wa, Rule.LABELS, Arrays.copyOf(f.labels(), nc), k, threads, kp);
     }
-    int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
-    double repeatSeconds = Double.parseDouble(a.getOrDefault("repeat-seconds", "0"));
-    Timed nb = timed(repeat, repeatSeconds, () -> Searches.cosine(x, n, d, anchors, Rule.LABELS, labels, k, threads, kp));
-    out.setProperty("search_s", Double.toString(nb.seconds()));
-    out.setProperty("search_anchors", Integer.toString(anchors.length));
-    NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(nb.result().ids(), k, anchors, keep));
+    WorkerArgs.Timed<Neighbours> nb = a.timed(() -> Searches.cosine(f.x(), f.n(), d, f.anchors(), Rule.LABELS, f.labels(), k, threads, kp));
+    f.writeLists(a, out, nb.seconds(), nb.result().ids(), k);
   }
 
   /**
    * Lucene HNSW: builds the index of all rows (timed once: a trainer rebuilds it every epoch, as
    * the embeddings move), then searches the anchors with the label filter.
    */
-  private static void hnsw(Map<String, String> a, Properties out) throws IOException {
-    Path data = Path.of(req(a, "data"));
-    boolean bq = Boolean.parseBoolean(req(a, "bq"));
-    int k = Integer.parseInt(req(a, "k"));
-    int m = Integer.parseInt(req(a, "m"));
-    int efConstruction = Integer.parseInt(req(a, "ef-construction"));
-    int ef = Integer.parseInt(req(a, "ef"));
-    int threads = Integer.parseInt(req(a, "threads"));
-    Path outDir = Path.of(req(a, "out"));
-    String name = req(a, "name");
-    Floats f = Floats.load(data, a, out);
-    int[] labels = f.labels();
-    int[] anchors = f.anchors();
-    int[] keep = f.keep();
+  private static void hnsw(WorkerArgs a, Properties out) throws IOException {
+    boolean bq = Boolean.parseBoolean(a.string("bq"));
+    int k = a.integer("k");
+    int m = a.integer("m");
+    int efConstruction = a.integer("ef-construction");
+    int ef = a.integer("ef");
+    int threads = a.integer("threads");
+    Floats f = Floats.load(a, out);
     float[] x = f.x();
     int n = f.n();
     int d = f.d();
@@ -197,41 +175,25 @@ public final class Worker {
       int[] wa = new int[Math.min(nw, 256)];
       Arrays.setAll(wa, i -> i);
       try (LuceneHnsw w = LuceneHnsw.build(Arrays.copyOf(x, nw * d), nw, d, bq, m, efConstruction,
-          outDir.resolve(name + ".warmup"))) {
-        w.search(x, d, Arrays.copyOf(labels, nw), wa, k, ef, threads);
+          a.output(".warmup"))) {
+        w.search(x, d, Arrays.copyOf(f.labels(), nw), wa, k, ef, threads);
       }
     }
-    try (LuceneHnsw h = LuceneHnsw.build(x, n, d, bq, m, efConstruction, outDir.resolve(name + ".index"))) {
+    try (LuceneHnsw h = LuceneHnsw.build(x, n, d, bq, m, efConstruction, a.output(".index"))) {
       out.setProperty("encode_s", Double.toString(h.buildSeconds()));
       out.setProperty("bytes_per_item", Double.toString((double) h.indexBytes() / n));
-      int repeat = Integer.parseInt(a.getOrDefault("repeat", "1"));
-      double repeatSeconds = Double.parseDouble(a.getOrDefault("repeat-seconds", "0"));
-      LuceneHnsw.Result r = null;
-      double best = Double.POSITIVE_INFINITY;
-      double spent = 0;
-      for (int i = 0; i < Math.max(1, repeat) && (i == 0 || spent < repeatSeconds); i++) {
-        long t = System.nanoTime();
-        r = h.search(x, d, labels, anchors, k, ef, threads);
-        double sec = (System.nanoTime() - t) / 1e9;
-        best = Math.min(best, sec);
-        spent += sec;
-      }
-      out.setProperty("search_s", Double.toString(best));
-      out.setProperty("search_anchors", Integer.toString(anchors.length));
-      out.setProperty("visited_per_query", Double.toString((double) r.visited() / anchors.length));
-      NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), Searches.rowsOf(r.ids(), k, anchors, keep));
+      WorkerArgs.Timed<LuceneHnsw.Result> r = a.timed(() -> h.search(x, d, f.labels(), f.anchors(), k, ef, threads));
+      f.writeLists(a, out, r.seconds(), r.result().ids(), k);
+      out.setProperty("visited_per_query", Double.toString((double) r.result().visited() / f.anchors().length));
     }
   }
 
-  private static void random(Map<String, String> a, Properties out) throws IOException {
-    Path data = Path.of(req(a, "data"));
-    int k = Integer.parseInt(req(a, "k"));
-    int threads = Integer.parseInt(req(a, "threads"));
-    long seed = Long.parseLong(req(a, "seed"));
-    Path outDir = Path.of(req(a, "out"));
-    String name = req(a, "name");
-    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
-    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+  private static void random(WorkerArgs a, Properties out) throws IOException {
+    int k = a.integer("k");
+    int threads = a.integer("threads");
+    long seed = a.seed();
+    int[] labels = a.labels();
+    int[] keep = a.ints("keep");
     int n = labels.length;
     Map<Integer, Integer> perLabel = RandomNegatives.labelCounts(labels);
     long t0 = System.nanoTime();
@@ -257,20 +219,19 @@ public final class Worker {
     for (int s = 0; s < keep.length; s++) {
       RandomNegatives.draw(keep[s], labels, k, seed, n - perLabel.get(labels[keep[s]]), rows, s * k, taken);
     }
-    NpyInts.write(outDir.resolve(name + ".labels.ids.npy"), rows);
+    NpyInts.write(a.output(".labels.ids.npy"), rows);
   }
 
-  private static void eval(Map<String, String> a, KernelProvider kp, Properties out) throws IOException {
-    Path data = Path.of(req(a, "data"));
-    int k = Integer.parseInt(req(a, "k"));
-    int threads = Integer.parseInt(req(a, "threads"));
-    int negatives = Integer.parseInt(req(a, "negatives"));
-    int[] labels = Npy.readLabels(data.resolve("labels.npy"));
-    int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+  private static void eval(WorkerArgs a, KernelProvider kp, Properties out) throws IOException {
+    int k = a.integer("k");
+    int threads = a.integer("threads");
+    int negatives = a.integer("negatives");
+    int[] labels = a.labels();
+    int[] keep = a.ints("keep");
     int[] shape = new int[2];
-    float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+    float[] x = Npy.readFloatMatrix(a.data("x.npy"), shape);
     List<QualityEval.Method> methods = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of(req(a, "methods")))) {
+    for (String line : Files.readAllLines(a.path("methods"))) {
       if (line.isBlank()) {
         continue;
       }
@@ -290,47 +251,24 @@ public final class Worker {
     }
   }
 
-  /** A search result and the shortest wall time of its repetitions. */
   /** What the float-based methods read: labels, searched and kept anchors, and the rows (load time recorded). */
   private record Floats(int[] labels, int[] anchors, int[] keep, float[] x, int n, int d) {
-    static Floats load(Path data, Map<String, String> a, Properties out) throws IOException {
-      int[] labels = Npy.readLabels(data.resolve("labels.npy"));
-      int[] anchors = NpyInts.read(Path.of(req(a, "anchors")));
-      int[] keep = NpyInts.read(Path.of(req(a, "keep")));
+    static Floats load(WorkerArgs a, Properties out) throws IOException {
+      int[] labels = a.labels();
+      int[] anchors = a.ints("anchors");
+      int[] keep = a.ints("keep");
       long t0 = System.nanoTime();
       int[] shape = new int[2];
-      float[] x = Npy.readFloatMatrix(data.resolve("x.npy"), shape);
+      float[] x = Npy.readFloatMatrix(a.data("x.npy"), shape);
       out.setProperty("load_s", Double.toString((System.nanoTime() - t0) / 1e9));
       return new Floats(labels, anchors, keep, x, shape[0], shape[1]);
     }
-  }
 
-  private record Timed(Neighbours result, double seconds) {}
-
-  /**
-   * Runs {@code search} up to {@code repeat} times (results are deterministic) and keeps the fastest
-   * time; repetitions stop once {@code budgetSeconds} have been spent, so only short, noise-prone
-   * searches are repeated.
-   */
-  private static Timed timed(int repeat, double budgetSeconds, java.util.function.Supplier<Neighbours> search) {
-    Neighbours r = null;
-    double best = Double.POSITIVE_INFINITY;
-    double spent = 0;
-    for (int i = 0; i < Math.max(1, repeat) && (i == 0 || spent < budgetSeconds); i++) {
-      long t = System.nanoTime();
-      r = search.get();
-      double sec = (System.nanoTime() - t) / 1e9;
-      best = Math.min(best, sec);
-      spent += sec;
+    /** Records the search time and writes the kept anchors' rows of the searched anchors' lists. */
+    void writeLists(WorkerArgs a, Properties out, double seconds, int[] ids, int k) throws IOException {
+      out.setProperty("search_s", Double.toString(seconds));
+      out.setProperty("search_anchors", Integer.toString(anchors.length));
+      NpyInts.write(a.output(".labels.ids.npy"), Searches.rowsOf(ids, k, anchors, keep));
     }
-    return new Timed(r, best);
-  }
-
-  private static String req(Map<String, String> a, String key) {
-    String v = a.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException("missing --" + key);
-    }
-    return v;
   }
 }

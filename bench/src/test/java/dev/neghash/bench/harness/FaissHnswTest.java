@@ -1,13 +1,13 @@
 package dev.neghash.bench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.neghash.bench.harness.HnswLists.D;
+import static dev.neghash.bench.harness.HnswLists.K;
+import static dev.neghash.bench.harness.HnswLists.N;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neghash.bench.data.SyntheticEmbeddings;
-import dev.neghash.bench.harness.Searches.Rule;
 import dev.neghash.engine.io.Npy;
-import dev.neghash.engine.kernel.KernelProvider;
-import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.mining.QualityReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * order on clustered data (skipped where Python has no FAISS).
  */
 class FaissHnswTest {
-
-  private static final int N = 3000;
-  private static final int D = 64;
-  private static final int K = 16;
 
   @TempDir
   Path dir;
@@ -56,20 +52,8 @@ class FaissHnswTest {
     assertThat(PropsFile.num(p, "build_s")).isPositive();
     assertThat(PropsFile.num(p, "rounds")).isGreaterThanOrEqualTo(1);
     int[] ids = NpyInts.read(dir.resolve("h.ids.npy"));
-    assertThat(ids).hasSize(anchors.length * K);
-    for (int i = 0; i < anchors.length; i++) {
-      for (int j = 0; j < K; j++) {
-        int c = ids[i * K + j];
-        assertThat(c).isBetween(0, N - 1).isNotEqualTo(anchors[i]);
-        assertThat(labels[c]).isNotEqualTo(labels[anchors[i]]);
-      }
-    }
-    KernelProvider kp = KernelProviders.get();
-    int[] exact = Searches.cosine(x, N, D, anchors, Rule.LABELS, labels, K, 2, kp).ids();
-    List<QualityEval.Score> s = QualityEval.evaluate(x, N, D, labels, anchors, K, 8, List.of(
-        new QualityEval.Method("faiss-hnsw", Rule.LABELS, ids),
-        new QualityEval.Method("neghash-exact", Rule.LABELS, exact)), 2, kp);
-    assertThat(s.get(0).overlap()).isGreaterThan(0.9);
+    HnswLists.assertLabelRule(ids, anchors, labels);
+    assertThat(HnswLists.overlapWithExact(x, labels, anchors, ids)).isGreaterThan(0.9);
   }
 
   private int run(List<String> cmd) throws Exception {

@@ -39,18 +39,23 @@ public final class AtomicFiles {
         out.flush();
         ch.force(true);
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(dir);
+      moveIntoPlace(tmp, abs);
       ok = true;
     } finally {
       if (!ok) {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /** Renames a flushed temporary file over {@code target} (atomically where the file system can), then flushes the folder. */
+  static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(target.getParent());
   }
 
   /** Flushes a directory's entries to disk (no-op where the platform cannot). */

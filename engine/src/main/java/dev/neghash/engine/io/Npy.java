@@ -178,18 +178,26 @@ public final class Npy {
     ByteBuffer bb = ByteBuffer.wrap(data).order(h.order());
     int[] out = new int[(int) n];
     for (int i = 0; i < n; i++) {
-      long v = switch (size) {
-        case 1 -> signed ? bb.get(i) : bb.get(i) & 0xFF;
-        case 2 -> signed ? bb.getShort(i * 2) : bb.getShort(i * 2) & 0xFFFF;
-        case 4 -> signed ? bb.getInt(i * 4) : bb.getInt(i * 4) & 0xFFFFFFFFL;
-        default -> bb.getLong(i * 8);
-      };
+      long v = integerAt(bb, i, size, signed);
       if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
         throw new InvalidInputException("label " + i + " (" + v + ") is outside the 32-bit range");
       }
       out[i] = (int) v;
     }
     return out;
+  }
+
+  /**
+   * Element {@code i} of an array of {@code size}-byte integers (1, 2, 4 or 8) in {@code bb}'s byte
+   * order; unsigned values of 1 to 4 bytes are zero-extended.
+   */
+  public static long integerAt(ByteBuffer bb, int i, int size, boolean signed) {
+    return switch (size) {
+      case 1 -> signed ? bb.get(i) : bb.get(i) & 0xFF;
+      case 2 -> signed ? bb.getShort(i * 2) : bb.getShort(i * 2) & 0xFFFF;
+      case 4 -> signed ? bb.getInt(i * 4) : bb.getInt(i * 4) & 0xFFFFFFFFL;
+      default -> bb.getLong(i * 8);
+    };
   }
 
   /** Reads labels from a file. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * Chooses the kernel provider once, logs which one and why, and hands it out.
@@ -107,47 +108,26 @@ public final class KernelProviders {
     List<KernelProviderFactory> list = new ArrayList<>();
     ServiceLoader.load(KernelProviderFactory.class, KernelProviders.class.getClassLoader())
         .forEach(list::add);
-    list.add(new PanamaFactory());
-    list.add(new JavaFactory());
+    list.add(new Builtin("panama", 10, KernelProviders::panama));
+    list.add(new Builtin("java", 0, JavaKernelProvider::new));
     list.sort(Comparator.comparingInt(KernelProviderFactory::priority).reversed());
     return list;
   }
 
-  private static final class JavaFactory implements KernelProviderFactory {
-    @Override
-    public String name() {
-      return "java";
-    }
-
-    @Override
-    public int priority() {
-      return 0;
-    }
-
+  /** A provider built into the engine. */
+  private record Builtin(String name, int priority, Supplier<KernelProvider> maker) implements KernelProviderFactory {
     @Override
     public KernelProvider create() {
-      return new JavaKernelProvider();
+      return maker.get();
     }
   }
 
-  private static final class PanamaFactory implements KernelProviderFactory {
-    @Override
-    public String name() {
-      return "panama";
+  /** The Vector API provider; its class is loaded only once the module is known to be there. */
+  private static KernelProvider panama() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      throw new UnsupportedOperationException(
+          "module jdk.incubator.vector not loaded; run java with --add-modules=jdk.incubator.vector");
     }
-
-    @Override
-    public int priority() {
-      return 10;
-    }
-
-    @Override
-    public KernelProvider create() {
-      if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-        throw new UnsupportedOperationException(
-            "module jdk.incubator.vector not loaded; run java with --add-modules=jdk.incubator.vector");
-      }
-      return new PanamaKernelProvider();
-    }
+    return new PanamaKernelProvider();
   }
 }

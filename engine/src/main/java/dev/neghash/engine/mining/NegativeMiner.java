@@ -14,6 +14,15 @@ public final class NegativeMiner {
    * seed} mixed with the anchor index, so each anchor's draw is independent of every other.
    */
   public static Negatives mine(Neighbours nb, MiningOptions o) {
+    return mine(nb, o, 0);
+  }
+
+  /**
+   * Mines negatives for a block of anchor rows: row {@code a} of {@code nb} is anchor row {@code
+   * firstRow + a} of a larger search, and draws as well as the short anchors reported use that
+   * row, so mining a search block by block gives the rows mining it whole gives.
+   */
+  public static Negatives mine(Neighbours nb, MiningOptions o, int firstRow) {
     int n = nb.n();
     int c = o.count();
     int[] ids = new int[n * c];
@@ -45,7 +54,7 @@ public final class NegativeMiner {
       }
       int take = Math.min(c, m);
       if (o.strategy() == MiningOptions.Strategy.RANDOM && m > take) {
-        RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(mix(o.seed(), a));
+        RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(mix(o.seed(), firstRow + (long) a));
         // Partial Fisher-Yates, then restore rank order among the chosen.
         for (int i = 0; i < take; i++) {
           int j = i + rng.nextInt(m - i);
@@ -66,7 +75,7 @@ public final class NegativeMiner {
         }
       }
       if (take < c) {
-        shortAnchors[shortCount++] = a;
+        shortAnchors[shortCount++] = firstRow + a;
       }
     }
     return new Negatives(n, c, ids, ham, cos, ranks, java.util.Arrays.copyOf(shortAnchors, shortCount));

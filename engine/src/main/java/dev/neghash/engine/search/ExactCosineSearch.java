@@ -37,8 +37,8 @@ public final class ExactCosineSearch {
   public static Neighbours search(float[] unit, int d, SearchOptions options, int threads, KernelProvider kernels) {
     int n = unit.length / d;
     Subsets s = Subsets.of(n, options);
-    float[] anchors = Subsets.gather(unit, d, s.anchors());
-    float[] candidates = Subsets.gather(unit, d, s.candidates());
+    float[] anchors = Subsets.gather(unit, d, s.anchors(), float[]::new);
+    float[] candidates = Subsets.gather(unit, d, s.candidates(), float[]::new);
     Neighbours nb = search(anchors, candidates, d, s.exclusions(), options.k(), threads, kernels, options.progress());
     return new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), null, nb.similarity(), 0);
   }

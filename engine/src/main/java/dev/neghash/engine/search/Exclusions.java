@@ -110,6 +110,42 @@ public record Exclusions(
     return true;
   }
 
+  /**
+   * The exclusions of anchor rows {@code [from, to)} alone, against all candidates: row {@code a}
+   * of the result is row {@code from + a} of this. Self-exclusion becomes the listed pair
+   * (a, from + a), so the rows admit exactly the candidates they admit here.
+   */
+  public Exclusions rows(int from, int to) {
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException("bad row range [" + from + ", " + to + ")");
+    }
+    int m = to - from;
+    int[] al = anchorLabels == null ? null : Arrays.copyOfRange(anchorLabels, from, to);
+    if (!excludeSelf && positiveOffsets == null) {
+      return new Exclusions(false, al, candidateLabels, null, null);
+    }
+    int[] offsets = new int[m + 1];
+    for (int a = 0; a < m; a++) {
+      int listed = positiveOffsets == null ? 0 : positiveOffsets[from + a + 1] - positiveOffsets[from + a];
+      offsets[a + 1] = offsets[a] + listed + (excludeSelf ? 1 : 0);
+    }
+    int[] ids = new int[offsets[m]];
+    for (int a = 0; a < m; a++) {
+      int o = offsets[a];
+      if (positiveOffsets != null) {
+        int lo = positiveOffsets[from + a];
+        int hi = positiveOffsets[from + a + 1];
+        System.arraycopy(positiveIds, lo, ids, o, hi - lo);
+        o += hi - lo;
+      }
+      if (excludeSelf) {
+        ids[o] = from + a;
+        Arrays.sort(ids, offsets[a], offsets[a + 1]);
+      }
+    }
+    return new Exclusions(false, al, candidateLabels, offsets, ids);
+  }
+
   /** Throws unless labels and positives fit {@code anchors} x {@code candidates}. */
   public void check(int anchors, int candidates) {
     if (anchorLabels != null

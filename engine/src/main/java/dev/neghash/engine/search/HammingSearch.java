@@ -6,6 +6,7 @@ import dev.neghash.engine.kernel.KernelProvider;
 import dev.neghash.engine.kernel.KernelProviders;
 import dev.neghash.engine.lsh.PackedCodes;
 import dev.neghash.engine.Progress;
+import java.io.IOException;
 
 /**
  * Exact all-pairs Hamming top-k (steps 4 and 5 of the method): every anchor against every
@@ -39,11 +40,43 @@ public final class HammingSearch {
     Subsets s = Subsets.of(codes.n(), options);
     int w = codes.wordsPerCode();
     PackedCodes anchors = s.anchors() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.anchors()), s.anchorCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.anchors(), long[]::new), s.anchorCount(), codes.bits());
     PackedCodes candidates = s.candidates() == null ? codes
-        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates()), s.candidateCount(), codes.bits());
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates(), long[]::new), s.candidateCount(), codes.bits());
     Neighbours nb = search(anchors, candidates, s.exclusions(), options.k(), threads, kernels, options.progress());
     return new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), nb.hamming(), null, nb.bits());
+  }
+
+  /**
+   * As {@link #search(PackedCodes, SearchOptions, int, KernelProvider)}, handing the lists to
+   * {@code sink} in blocks of {@code blockRows} anchors, in order: beyond the codes, memory is
+   * O(blockRows x k). Every anchor's list is the one the whole search returns.
+   *
+   * @throws InvalidInputException if k or an id is out of range, or labels do not match
+   * @throws IOException if the sink fails
+   */
+  public static void search(PackedCodes codes, SearchOptions options, int threads, KernelProvider kernels,
+      int blockRows, NeighbourSink sink) throws IOException {
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blockRows must be >= 1");
+    }
+    Subsets s = Subsets.of(codes.n(), options);
+    int w = codes.wordsPerCode();
+    PackedCodes candidates = s.candidates() == null ? codes
+        : new PackedCodes(Subsets.gather(codes.words(), w, s.candidates(), long[]::new), s.candidateCount(),
+            codes.bits());
+    Exclusions ex = s.exclusions();
+    checkK(options.k(), candidates.n(), ex.excludeSelf());
+    int rows = s.anchorCount();
+    for (int from = 0; from < rows; from += blockRows) {
+      int to = Math.min(rows, from + blockRows);
+      long[] words = s.anchors() == null
+          ? java.util.Arrays.copyOfRange(codes.words(), from * w, to * w)
+          : Subsets.gather(codes.words(), w, java.util.Arrays.copyOfRange(s.anchors(), from, to), long[]::new);
+      PackedCodes block = new PackedCodes(words, to - from, codes.bits());
+      Neighbours nb = search(block, candidates, ex.rows(from, to), options.k(), threads, kernels, options.progress());
+      sink.accept(from, new Neighbours(nb.n(), nb.k(), s.toItemIds(nb.ids()), nb.hamming(), null, nb.bits()));
+    }
   }
 
   /**

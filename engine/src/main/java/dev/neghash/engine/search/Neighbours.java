@@ -39,6 +39,23 @@ public record Neighbours(int n, int k, int[] ids, int[] hamming, float[] similar
     return c;
   }
 
+  /** The lists of the given anchor rows, in that order, as lists of their own. */
+  public Neighbours rows(int[] anchorRows) {
+    int[] i2 = new int[anchorRows.length * k];
+    int[] h2 = hamming == null ? null : new int[i2.length];
+    float[] s2 = similarity == null ? null : new float[i2.length];
+    for (int r = 0; r < anchorRows.length; r++) {
+      System.arraycopy(ids, anchorRows[r] * k, i2, r * k, k);
+      if (h2 != null) {
+        System.arraycopy(hamming, anchorRows[r] * k, h2, r * k, k);
+      }
+      if (s2 != null) {
+        System.arraycopy(similarity, anchorRows[r] * k, s2, r * k, k);
+      }
+    }
+    return new Neighbours(anchorRows.length, k, i2, h2, s2, bits);
+  }
+
   /** Row {@code a}'s ids, padding included. */
   public int[] row(int a) {
     return Arrays.copyOfRange(ids, a * k, a * k + k);

@@ -2,6 +2,7 @@ package dev.neghash.engine.search;
 
 import dev.neghash.engine.InvalidInputException;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * The index spaces of a search over subsets of one item set: anchor rows and candidate columns,
@@ -87,24 +88,15 @@ record Subsets(int n, int[] anchors, int[] candidates, Exclusions exclusions) {
     return ids;
   }
 
-  /** The rows of {@code values} ({@code width} per item) of the given items, in order; all when null. */
-  static long[] gather(long[] values, int width, int[] items) {
+  /**
+   * The rows of {@code values}, a primitive array with {@code width} entries per item, of the given
+   * items, in order, in a new array of {@code newArray}; {@code values} itself when {@code items} is null.
+   */
+  static <A> A gather(A values, int width, int[] items, IntFunction<A> newArray) {
     if (items == null) {
       return values;
     }
-    long[] out = new long[items.length * width];
-    for (int r = 0; r < items.length; r++) {
-      System.arraycopy(values, items[r] * width, out, r * width, width);
-    }
-    return out;
-  }
-
-  /** The rows of {@code values} ({@code width} per item) of the given items, in order; all when null. */
-  static float[] gather(float[] values, int width, int[] items) {
-    if (items == null) {
-      return values;
-    }
-    float[] out = new float[items.length * width];
+    A out = newArray.apply(items.length * width);
     for (int r = 0; r < items.length; r++) {
       System.arraycopy(values, items[r] * width, out, r * width, width);
     }
