@@ -28,6 +28,11 @@ import java.util.Arrays;
  * negatives, optional hard positives, batches and quality report; writes the result files into a
  * staging folder that the caller commits.
  *
+ * <p>A job without batches never holds every anchor's list: the search hands its lists over in
+ * blocks of {@code neghash.jobs.search-block} anchors, and each block's negatives are mined and
+ * appended to the result files at once, so memory beyond the codes is O(block x k) whatever N is.
+ * Batch jobs keep every list, since the batch walk visits anchors in a seeded random order.
+ *
  * <p>Result files (all little-endian .npy): {@code anchors.npy} int32 (A,) item id of each result
  * row; {@code negatives.npy} int32 (A, C) item ids, -1 padding; {@code hamming.npy} int32 (A, C);
  * {@code cosine.npy} float32 (A, C) estimated cosine; optional {@code labels.npy} (the dataset's
