@@ -42,8 +42,11 @@ import org.apache.lucene.util.Bits;
  * vector into the graph as it is added, so the graph is built on that one thread, and the flush
  * writes one segment with one graph over all N items. (Adding from T threads gives T segments
  * whose {@code forceMerge(1)} with T HNSW merge workers took longer than one thread in our tests:
- * 35-53 s against 21-26 s for 20,000 x 768 on a shared 2-core machine.) The build time is all of
- * it: adding, flushing, committing and opening the reader.
+ * 35-53 s against 21-26 s for 20,000 x 768 on a shared 2-core machine.) Lucene flushes a
+ * segment when its in-memory buffer reaches its per-thread hard limit (under 2 GB), so a larger
+ * index (1,000,000 x 768 float32 is 3 GB) arrives in several segments, which are then merged into
+ * one ({@code forceMerge(1)}, Lucene's HNSW merge). The build time is all of it: adding,
+ * flushing, merging, committing and opening the reader.
  *
  * <p><b>Labels.</b> Each search passes an accept-docs filter that admits only items of another
  * label than the anchor's (the anchor itself is one of its label), which Lucene's graph search
@@ -63,9 +66,10 @@ final class LuceneHnsw implements Closeable {
   private final int[] docToItem;
   private final double buildSeconds;
   private final long indexBytes;
+  private final int flushedSegments;
 
   private LuceneHnsw(Directory dir, Path path, DirectoryReader reader, int[] docToItem, double buildSeconds,
-      long indexBytes) {
+      long indexBytes, int flushedSegments) {
     this.dir = dir;
     this.path = path;
     this.reader = reader;
@@ -73,6 +77,7 @@ final class LuceneHnsw implements Closeable {
     this.docToItem = docToItem;
     this.buildSeconds = buildSeconds;
     this.indexBytes = indexBytes;
+    this.flushedSegments = flushedSegments;
   }
 
   /**
@@ -84,22 +89,29 @@ final class LuceneHnsw implements Closeable {
    */
   static LuceneHnsw build(float[] x, int n, int d, boolean binaryQuantized, int m, int beamWidth, Path path)
       throws IOException {
+    return build(x, n, d, binaryQuantized, m, beamWidth, path, 2047);
+  }
+
+  /** As above, with Lucene's per-thread buffer limit (in MB) before it flushes a segment. */
+  static LuceneHnsw build(float[] x, int n, int d, boolean binaryQuantized, int m, int beamWidth, Path path,
+      int bufferLimitMb) throws IOException {
     long t0 = System.nanoTime();
     KnnVectorsFormat format = binaryQuantized
         ? new Lucene102HnswBinaryQuantizedVectorsFormat(m, beamWidth)
         : new Lucene99HnswVectorsFormat(m, beamWidth);
+    Lucene103Codec codec = new Lucene103Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return format;
+      }
+    };
     IndexWriterConfig cfg = new IndexWriterConfig()
-        .setCodec(new Lucene103Codec() {
-          @Override
-          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-            return format;
-          }
-        })
+        .setCodec(codec)
         .setUseCompoundFile(false)
         .setMergePolicy(NoMergePolicy.INSTANCE)
         .setMaxBufferedDocs(n + 1)
         .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH)
-        .setRAMPerThreadHardLimitMB(2047);
+        .setRAMPerThreadHardLimitMB(bufferLimitMb);
     Files.createDirectories(path);
     Directory dir = FSDirectory.open(path);
     try (IndexWriter w = new IndexWriter(dir, cfg)) {
@@ -113,8 +125,17 @@ final class LuceneHnsw implements Closeable {
       w.commit();
     }
     DirectoryReader reader = DirectoryReader.open(dir);
-    if (reader.leaves().size() != 1) {
-      throw new IllegalStateException("expected one segment, got " + reader.leaves().size());
+    int flushed = reader.leaves().size();
+    if (flushed != 1) {
+      reader.close();
+      try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setCodec(codec).setUseCompoundFile(false))) {
+        w.forceMerge(1);
+        w.commit();
+      }
+      reader = DirectoryReader.open(dir);
+      if (reader.leaves().size() != 1) {
+        throw new IllegalStateException("expected one segment after merging, got " + reader.leaves().size());
+      }
     }
     LeafReader leaf = reader.leaves().get(0).reader();
     int[] docToItem = new int[leaf.maxDoc()];
@@ -129,12 +150,17 @@ final class LuceneHnsw implements Closeable {
         bytes += Files.size(f);
       }
     }
-    return new LuceneHnsw(dir, path, reader, docToItem, seconds, bytes);
+    return new LuceneHnsw(dir, path, reader, docToItem, seconds, bytes, flushed);
   }
 
   /** Wall time of {@link #build}. */
   double buildSeconds() {
     return buildSeconds;
+  }
+
+  /** Segments Lucene flushed while the items were added (more than one were merged into one). */
+  int flushedSegments() {
+    return flushedSegments;
   }
 
   /** Bytes of the committed index files (vectors, graph, quantized vectors, doc values). */
