@@ -163,8 +163,8 @@ public final class MllibComparison {
     int tables = Integer.getInteger("neghash.mllib.tables", 8);
     double[] widthList = java.util.Arrays.stream(System.getProperty("neghash.mllib.widths", "1,2,4").split(","))
         .mapToDouble(Double::parseDouble).toArray();
-    for (double widths : mllib ? widthList : new double[0]) {
-      double bucket = widths * unit;
+    for (double width : mllib ? widthList : new double[0]) {
+      double bucket = width * unit;
       t0 = System.nanoTime();
       BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setInputCol("features")
           .setOutputCol("hashes").setBucketLength(bucket).setNumHashTables(tables).setSeed(42).fit(vectors);
@@ -184,7 +184,7 @@ public final class MllibComparison {
       System.out.printf("| %s | %d | %d | %d | MLlib BucketedRandomProjectionLSH, %d tables (%s) | %.1f | %.3f |"
           + " bucket length %.4f (%.2f x threshold / sqrt(d)), join threshold %.3f (90th percentile of the exact"
           + " k-th distance); %.2f of k listed |%n",
-          data, n, d, k, tables, master, sec, overlap(exact, anchors, lists, k), bucket, widths, threshold,
+          data, n, d, k, tables, master, sec, overlap(exact, anchors, lists, k), bucket, width, threshold,
           (double) listed / ((double) n * k));
     }
     spark.stop();

@@ -95,7 +95,7 @@ final class JobRunner {
     int c = p.negatives();
     int[] sampleRows = quality ? neghash.qualityRows(a, p.qualitySample(), p.seed()) : null;
     NegativesOut neg;
-    try (NegativesOut w = new NegativesOut(out, a, c, mo, sampleRows)) {
+    try (NegativesOut w = new NegativesOut(out, a, c, mo, sampleRows, p.k(), codes.bits())) {
       if (p.batchSize() != null) {
         all = neghash.search(codes, search);
         w.accept(0, all);
@@ -157,17 +157,21 @@ final class JobRunner {
     private final NpyRowWriter hamming;
     private final NpyRowWriter cosine;
     private final int[] sampleRows;
-    private final Neighbours[] sampledBlocks;
-    private final int[] sampledFirst;
-    private int sampledCount;
+    private final int k;
+    private final int bits;
+    private final int[] sampledIds;
+    private final int[] sampledHamming;
     int shortAnchors;
     double seconds;
 
-    NegativesOut(Path out, int anchors, int count, MiningOptions options, int[] sampleRows) throws IOException {
+    NegativesOut(Path out, int anchors, int count, MiningOptions options, int[] sampleRows, int k, int bits)
+        throws IOException {
       this.options = options;
       this.sampleRows = sampleRows;
-      this.sampledBlocks = sampleRows == null ? null : new Neighbours[sampleRows.length];
-      this.sampledFirst = sampleRows == null ? null : new int[sampleRows.length];
+      this.k = k;
+      this.bits = bits;
+      this.sampledIds = sampleRows == null ? null : new int[sampleRows.length * k];
+      this.sampledHamming = sampleRows == null ? null : new int[sampleRows.length * k];
       this.ids = NpyRowWriter.int32(out.resolve(ResultFiles.NEGATIVES), anchors, count);
       this.hamming = NpyRowWriter.int32(out.resolve(ResultFiles.HAMMING), anchors, count);
       this.cosine = NpyRowWriter.float32(out.resolve(ResultFiles.COSINE), anchors, count);
@@ -182,15 +186,12 @@ final class JobRunner {
       cosine.append(neg.estimatedCosine());
       shortAnchors += neg.shortAnchors().length;
       if (sampleRows != null) {
-        int lo = lowerBound(sampleRows, firstRow);
-        int hi = lowerBound(sampleRows, firstRow + block.n());
-        int[] local = new int[hi - lo];
-        for (int i = lo; i < hi; i++) {
-          local[i - lo] = sampleRows[i] - firstRow;
-        }
-        if (local.length > 0) {
-          sampledBlocks[sampledCount] = block.rows(local);
-          sampledFirst[sampledCount++] = lo;
+        // The sampled rows this block holds, copied into their places in the sample.
+        int end = lowerBound(sampleRows, firstRow + block.n());
+        for (int i = lowerBound(sampleRows, firstRow); i < end; i++) {
+          int from = (sampleRows[i] - firstRow) * k;
+          System.arraycopy(block.ids(), from, sampledIds, i * k, k);
+          System.arraycopy(block.hamming(), from, sampledHamming, i * k, k);
         }
       }
       seconds += (System.nanoTime() - t) / 1e9;
@@ -198,15 +199,7 @@ final class JobRunner {
 
     /** The lists of the sampled rows, in the order of {@code sampleRows}. */
     Neighbours sampled() {
-      int k = sampledBlocks[0] == null ? 0 : sampledBlocks[0].k();
-      int[] ids2 = new int[sampleRows.length * k];
-      int[] ham = new int[ids2.length];
-      for (int b = 0; b < sampledCount; b++) {
-        Neighbours nb = sampledBlocks[b];
-        System.arraycopy(nb.ids(), 0, ids2, sampledFirst[b] * k, nb.ids().length);
-        System.arraycopy(nb.hamming(), 0, ham, sampledFirst[b] * k, nb.hamming().length);
-      }
-      return new Neighbours(sampleRows.length, k, ids2, ham, null, sampledBlocks[0] == null ? 0 : sampledBlocks[0].bits());
+      return new Neighbours(sampleRows.length, k, sampledIds, sampledHamming, null, bits);
     }
 
     void commit() throws IOException {
