@@ -196,6 +196,63 @@ public class KernelBoundsBenchmark {
     return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
   }
 
+  /**
+   * As many XOR + popcount + add vector steps as {@link #hammingSearch} needs ({@code anchors x n
+   * x words / L}), on registers with no memory traffic at all: the popcount units' peak, the
+   * stricter bound wherever it is faster than {@link #hammingBound}.
+   */
+  @Benchmark
+  public long popcountPeak() {
+    long steps = (long) anchors * n * codes.wordsPerCode() / L;
+    long iterations = steps / 16;
+    int parts = 64;
+    long[] out = new long[parts];
+    Parallel.forRange(threads, parts, 1, (from, to) -> {
+      for (int p = from; p < to; p++) {
+        out[p] = popcountLoop(iterations / parts);
+      }
+    });
+    long s = 0;
+    for (long v : out) {
+      s += v;
+    }
+    return s;
+  }
+
+  // 16 independent chains v += popcount(v ^ m): each step one XOR, one popcount and one add, as
+  // the search spends per anchor, code word and vector of candidates.
+  private static long popcountLoop(long iterations) {
+    LongVector m = LongVector.broadcast(LS, 0x5DEECE66DL);
+    LongVector a0 = LongVector.broadcast(LS, 1L), a1 = LongVector.broadcast(LS, 2L);
+    LongVector a2 = LongVector.broadcast(LS, 3L), a3 = LongVector.broadcast(LS, 4L);
+    LongVector a4 = LongVector.broadcast(LS, 5L), a5 = LongVector.broadcast(LS, 6L);
+    LongVector a6 = LongVector.broadcast(LS, 7L), a7 = LongVector.broadcast(LS, 8L);
+    LongVector a8 = LongVector.broadcast(LS, 9L), a9 = LongVector.broadcast(LS, 10L);
+    LongVector a10 = LongVector.broadcast(LS, 11L), a11 = LongVector.broadcast(LS, 12L);
+    LongVector a12 = LongVector.broadcast(LS, 13L), a13 = LongVector.broadcast(LS, 14L);
+    LongVector a14 = LongVector.broadcast(LS, 15L), a15 = LongVector.broadcast(LS, 16L);
+    for (long i = 0; i < iterations; i++) {
+      a0 = a0.add(a0.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a1 = a1.add(a1.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a2 = a2.add(a2.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a3 = a3.add(a3.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a4 = a4.add(a4.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a5 = a5.add(a5.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a6 = a6.add(a6.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a7 = a7.add(a7.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a8 = a8.add(a8.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a9 = a9.add(a9.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a10 = a10.add(a10.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a11 = a11.add(a11.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a12 = a12.add(a12.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a13 = a13.add(a13.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a14 = a14.add(a14.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+      a15 = a15.add(a15.lanewise(VectorOperators.XOR, m).lanewise(VectorOperators.BIT_COUNT));
+    }
+    return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10)
+        .add(a11).add(a12).add(a13).add(a14).add(a15).reduceLanes(VectorOperators.ADD);
+  }
+
   /** Exact cosine top-k with label exclusion (Vector API provider). */
   @Benchmark
   public Neighbours cosineSearch() {
@@ -304,31 +361,45 @@ public class KernelBoundsBenchmark {
           case "project" -> s::project;
           default -> throw new IllegalArgumentException(what);
         };
-        Runnable bound = switch (what) {
-          case "hamming" -> s::hammingBound;
-          case "cosine" -> s::fmaBoundCosine;
-          default -> s::fmaBoundProject;
+        // The Hamming search has two bounds (codes from L2, registers only); each round takes the
+        // faster, so the ratio is to the stricter one.
+        Runnable[] bounds = switch (what) {
+          case "hamming" -> new Runnable[] {s::hammingBound, s::popcountPeak};
+          case "cosine" -> new Runnable[] {s::fmaBoundCosine};
+          default -> new Runnable[] {s::fmaBoundProject};
         };
         double[] ratio = new double[rounds];
         double[] kt = new double[rounds];
-        double[] bt = new double[rounds];
+        double[][] bt = new double[bounds.length][rounds];
         for (int r = -1; r < rounds; r++) {
-          long t0 = System.nanoTime();
-          bound.run();
+          double best = Double.MAX_VALUE;
+          for (int j = 0; j < bounds.length; j++) {
+            long t0 = System.nanoTime();
+            bounds[j].run();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            best = Math.min(best, ms);
+            if (r >= 0) {
+              bt[j][r] = ms;
+            }
+          }
           long t1 = System.nanoTime();
           kernel.run();
           long t2 = System.nanoTime();
           if (r >= 0) {
-            bt[r] = (t1 - t0) / 1e6;
             kt[r] = (t2 - t1) / 1e6;
-            ratio[r] = kt[r] / bt[r];
+            ratio[r] = kt[r] / best;
           }
         }
         Arrays.sort(ratio);
         Arrays.sort(kt);
-        Arrays.sort(bt);
-        System.out.printf("%-8s bits=%-5s kernel / bound: median %.2f (range %.2f-%.2f; fastest kernel %.1f ms, bound %.1f ms)%n",
-            what, b, ratio[rounds / 2], ratio[0], ratio[rounds - 1], kt[0], bt[0]);
+        StringBuilder bs = new StringBuilder();
+        for (double[] b1 : bt) {
+          Arrays.sort(b1);
+          bs.append(bs.isEmpty() ? "" : " / ").append(String.format(java.util.Locale.ROOT, "%.1f", b1[0]));
+        }
+        System.out.printf(java.util.Locale.ROOT,
+            "%-8s bits=%-5s kernel / bound: median %.2f (range %.2f-%.2f; fastest kernel %.1f ms, bound %s ms)%n",
+            what, b, ratio[rounds / 2], ratio[0], ratio[rounds - 1], kt[0], bs);
       }
     }
   }

@@ -271,10 +271,7 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   private void hammingRows(HammingTask t, HammingLayout lay, int from, int to) {
-    int k = t.k;
-    for (int a = from; a < to; a++) {
-      JavaKernels.heapInit(t.outDist, t.outIds, a * k, k);
-    }
+    PackedHeaps heaps = new PackedHeaps(from, to, t.k);
     int w = t.words;
     int tileBlocks = Math.max(1, TILE_BYTES / (w * L * 8));
     long[] scratch = new long[4 * L];
@@ -284,14 +281,14 @@ final class PanamaKernelProvider implements KernelProvider {
       int te = Math.min(lay.blocks, tb + tileBlocks);
       int a = from;
       for (; a + 4 <= to; a += 4) {
-        scan4(t, lay, a, tb, te, scratch, masks, bc);
+        scan4(t, lay, heaps, a, tb, te, scratch, masks, bc);
       }
       for (; a < to; a++) {
-        scan1(t, lay, a, tb, te, scratch);
+        scan1(t, lay, heaps, a, tb, te, scratch);
       }
     }
     for (int a = from; a < to; a++) {
-      JavaKernels.heapFinish(t.outDist, t.outIds, a * k, k);
+      heaps.finish(a, t.outDist, t.outIds);
     }
   }
 
@@ -303,10 +300,8 @@ final class PanamaKernelProvider implements KernelProvider {
    * nearer than its current k-th, and the scalar heap work happens here.
    */
   private static void scan4(
-      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch, long[] masks,
-      long[] bc) {
-    final int k = t.k;
-    final int[] dist = t.outDist;
+      HammingTask t, HammingLayout lay, PackedHeaps heaps, int a, int tb, int te, long[] scratch,
+      long[] masks, long[] bc) {
     final int w = t.words;
     final long[] ac = t.anchorCodes;
     final long[] inter = lay.codes;
@@ -323,10 +318,10 @@ final class PanamaKernelProvider implements KernelProvider {
     }
     int blk = tb;
     while (blk < te) {
-      long th0 = dist[a * k];
-      long th1 = dist[a * k + k];
-      long th2 = dist[a * k + 2 * k];
-      long th3 = dist[a * k + 3 * k];
+      long th0 = heaps.threshold(a);
+      long th1 = heaps.threshold(a + 1);
+      long th2 = heaps.threshold(a + 2);
+      long th3 = heaps.threshold(a + 3);
       blk = switch (w) {
         case 1 -> find4w1(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
         case 2 -> find4w2(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
@@ -338,7 +333,7 @@ final class PanamaKernelProvider implements KernelProvider {
       }
       for (int j = 0; j < 4; j++) {
         if (masks[j] != 0) {
-          offer(t, a + j, blk, scratch, j * L, masks[j]);
+          offer(t, heaps, a + j, blk, scratch, j * L, masks[j]);
         }
       }
       blk++;
@@ -581,13 +576,12 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   private static void scan1(
-      HammingTask t, HammingLayout lay, int a, int tb, int te, long[] scratch) {
+      HammingTask t, HammingLayout lay, PackedHeaps heaps, int a, int tb, int te, long[] scratch) {
     final int w = t.words;
     final long[] ac = t.anchorCodes;
     final long[] inter = lay.codes;
     final int[] labels = lay.labels;
     final int o0 = a * w;
-    final int b0 = a * t.k;
     final int l0 = labels != null ? t.anchorLabels[a] : 0;
     for (int blk = tb; blk < te; blk++) {
       int base = blk * w * L;
@@ -596,23 +590,20 @@ final class PanamaKernelProvider implements KernelProvider {
         LongVector c = LongVector.fromArray(LS, inter, base + q * L);
         s0 = s0.add(c.lanewise(VectorOperators.XOR, ac[o0 + q]).lanewise(VectorOperators.BIT_COUNT));
       }
-      long m0 = s0.compare(VectorOperators.LT, t.outDist[b0]).toLong();
+      long m0 = s0.compare(VectorOperators.LT, heaps.threshold(a)).toLong();
       if (m0 != 0 && labels != null) {
         m0 &= IntVector.fromArray(IS_L, labels, blk * L).compare(VectorOperators.NE, l0).toLong();
       }
       if (m0 != 0) {
         s0.intoArray(scratch, 0);
-        offer(t, a, blk, scratch, 0, m0);
+        offer(t, heaps, a, blk, scratch, 0, m0);
       }
     }
   }
 
   /** Offers the lanes set in {@code mask} (distances at {@code scratch[off..]}) to anchor a's heap. */
-  private static void offer(HammingTask t, int a, int blk, long[] scratch, int off, long mask) {
-    int k = t.k;
-    int base = a * k;
-    int[] dist = t.outDist;
-    int[] ids = t.outIds;
+  private static void offer(
+      HammingTask t, PackedHeaps heaps, int a, int blk, long[] scratch, int off, long mask) {
     long m = mask;
     while (m != 0) {
       int lane = Long.numberOfTrailingZeros(m);
@@ -621,10 +612,9 @@ final class PanamaKernelProvider implements KernelProvider {
       if (c >= t.candidates || (t.excludeSelf && c == a)) {
         continue;
       }
-      int d = (int) scratch[off + lane];
-      if (JavaKernels.beats(d, c, dist[base], ids[base])
-          && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, a, c)) {
-        JavaKernels.heapReplaceTop(dist, ids, base, k, d, c);
+      long key = PackedHeaps.key((int) scratch[off + lane], c);
+      if (heaps.enters(a, key) && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, a, c)) {
+        heaps.replaceTop(a, key);
       }
     }
   }
