@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Encodes a snapshot of embeddings into packed codes (steps 2 and 3 of the method): optional L2
@@ -229,40 +231,59 @@ public final class Encoder {
       if ((long) n * dims > chunk.length) {
         throw new IllegalArgumentException("chunk holds fewer than " + n + " rows");
       }
-      for (int r = 0; r < n; r++) {
-        int o = r * dims;
-        for (int i = 0; i < dims; i++) {
-          if (!Float.isFinite(chunk[o + i])) {
-            done = true;
-            close();
-            throw new InvalidInputException(
-                "row " + (rows + r) + " contains " + (Float.isNaN(chunk[o + i]) ? "NaN" : "an infinite value")
-                    + " (column " + i + ")");
-          }
-        }
-      }
       long t0 = System.nanoTime();
       int tasks = (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
       float[][] out = new float[tasks][];
-      Parallel.forRange(options.threads(), tasks, 1, (from, to) -> {
-        for (int t = from; t < to; t++) {
+      // Each worker checks, normalises and projects whole tasks and sums its own rows' bits; the
+      // sums are exact, so merging the workers' parts gives the same mean in any order.
+      int workers = Math.min(Parallel.resolve(options.threads()), tasks);
+      BitSums[] parts = new BitSums[workers];
+      AtomicInteger nextTask = new AtomicInteger();
+      AtomicLong firstBad = new AtomicLong(Long.MAX_VALUE);
+      Parallel.forRange(workers, workers, 1, (w0, w1) -> {
+        BitSums part = options.center() ? new BitSums(bits) : null;
+        int t;
+        while ((t = nextTask.getAndIncrement()) < tasks) {
           progress.checkCancelled();
           int r0 = t * ROWS_PER_TASK;
           int m = Math.min(ROWS_PER_TASK, n - r0);
+          long bad = firstNonFinite(chunk, r0 * dims, m * dims);
+          if (bad >= 0) {
+            firstBad.accumulateAndGet(r0 * (long) dims + bad, Math::min);
+            continue;
+          }
           float[] x = Arrays.copyOfRange(chunk, r0 * dims, (r0 + m) * dims);
           if (options.normalize()) {
             normalizeRows(x, m, dims);
           }
           float[] z = new float[m * bits];
           kernels.project(x, m, dims, projection.transposed(), bits, z);
+          if (part != null) {
+            part.add(z, m);
+          }
           out[t] = z;
         }
+        parts[w0] = part;
       });
+      long bad = firstBad.get();
+      if (bad != Long.MAX_VALUE) {
+        done = true;
+        close();
+        int r = (int) (bad / dims);
+        int i = (int) (bad % dims);
+        throw new InvalidInputException(
+            "row " + (rows + r) + " contains " + (Float.isNaN(chunk[(int) bad]) ? "NaN" : "an infinite value")
+                + " (column " + i + ")");
+      }
+      for (BitSums part : parts) {
+        if (part != null) {
+          sums.merge(part);
+        }
+      }
       for (int t = 0; t < tasks; t++) {
         float[] z = out[t];
         int m = z.length / bits;
         if (options.center()) {
-          sums.add(z, m);
           keep(z, m);
         } else {
           long[] codes = new long[m * (bits / 64)];
@@ -388,6 +409,16 @@ public final class Encoder {
         spill = null;
       }
     }
+  }
+
+  /** Index of the first NaN or infinite value in {@code x[from, from + len)}, relative to {@code from}; -1 if none. */
+  private static long firstNonFinite(float[] x, int from, int len) {
+    for (int i = 0; i < len; i++) {
+      if (!Float.isFinite(x[from + i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Scales every row of {@code x} ({@code n x d}) to unit L2 norm in place; zero rows stay zero. */
