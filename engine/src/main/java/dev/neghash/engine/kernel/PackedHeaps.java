@@ -19,6 +19,8 @@ final class PackedHeaps {
   private final long[] keys;
   private final int k;
   private final int from;
+  /** Per anchor, a distance no kept entry reaches (see {@link #cap}); null when none is set. */
+  private int[] caps;
 
   /** Empty heaps for anchors {@code [from, to)}. */
   PackedHeaps(int from, int to, int k) {
@@ -33,8 +35,45 @@ final class PackedHeaps {
   }
 
   /** Anchor a's current k-th distance ({@code EMPTY_DIST} until k items were kept). */
-  int threshold(int a) {
+  int kth(int a) {
     return (int) (keys[(a - from) * k] >>> 32);
+  }
+
+  /**
+   * The distance a candidate must be below to be worth offering to anchor a: its k-th distance,
+   * or its cap when that is lower.
+   */
+  int threshold(int a) {
+    int t = kth(a);
+    return caps == null ? t : Math.min(t, caps[a - from]);
+  }
+
+  /**
+   * Caps anchor a's search at {@code distance}: the search then offers only candidates nearer than
+   * that. The list is exact if it still fills up below the cap ({@link #completeBelowCap}).
+   */
+  void cap(int a, int distance) {
+    if (caps == null) {
+      caps = new int[keys.length / k];
+      Arrays.fill(caps, JavaKernels.EMPTY_DIST);
+    }
+    caps[a - from] = distance;
+  }
+
+  /**
+   * Whether anchor a's list is its true k nearest: no cap, or k entries all below the cap (every
+   * candidate left out was at or beyond the cap, so farther than all k).
+   */
+  boolean completeBelowCap(int a) {
+    return caps == null || kth(a) < caps[a - from];
+  }
+
+  /** Empties anchor a's list and lifts its cap, for a search over again. */
+  void reset(int a) {
+    Arrays.fill(keys, (a - from) * k, (a - from + 1) * k, EMPTY);
+    if (caps != null) {
+      caps[a - from] = JavaKernels.EMPTY_DIST;
+    }
   }
 
   /** Whether {@code key} would enter anchor a's list. */

@@ -293,6 +293,10 @@ final class PanamaKernelProvider implements KernelProvider {
     });
   }
 
+  /** Candidate ranges the first pass samples, and blocks per range. */
+  private static final int SAMPLE_RANGES = 8;
+  private static final int SAMPLE_RANGE_BLOCKS = 256 / SAMPLE_RANGES * 8 / L;
+
   private void hammingRows(HammingTask t, HammingLayout lay, int from, int to) {
     PackedHeaps heaps = new PackedHeaps(from, to, t.k);
     int w = t.words;
@@ -300,6 +304,7 @@ final class PanamaKernelProvider implements KernelProvider {
     long[] scratch = new long[4 * L];
     long[] masks = new long[4];
     long[] bc = new long[4 * w * L];
+    capFromSample(t, lay, heaps, from, to, scratch, masks, bc);
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
       int te = Math.min(lay.blocks, tb + tileBlocks);
       int a = from;
@@ -311,7 +316,57 @@ final class PanamaKernelProvider implements KernelProvider {
       }
     }
     for (int a = from; a < to; a++) {
+      if (!heaps.completeBelowCap(a)) {
+        // The cap was too tight for this anchor (fewer than k candidates below it): search again
+        // without one.
+        heaps.reset(a);
+        for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
+          scan1(t, lay, heaps, a, tb, Math.min(lay.blocks, tb + tileBlocks), scratch);
+        }
+      }
       heaps.finish(a, t.outDist, t.outIds);
+    }
+  }
+
+  /**
+   * Caps each anchor's search at a distance estimated from a sample, so that the heap sees a few
+   * times k candidates instead of the ~k ln(N/k) a search from an empty list offers it (each offer
+   * leaves the vector loop, and the heap work was a third of the search). The sample is {@link
+   * #SAMPLE_RANGES} evenly spaced ranges of candidates (2,048 in all); an anchor's cap lies just
+   * past its j-th nearest admissible candidate among them, with j chosen so that about 3k
+   * candidates of the whole set are expected below the cap. Nothing depends on the estimate being
+   * right: a list that does not fill up below its cap is searched again without one. Searches
+   * over fewer than 8 times the sample's candidates are not capped.
+   */
+  private static void capFromSample(
+      HammingTask t, HammingLayout lay, PackedHeaps heaps, int from, int to, long[] scratch,
+      long[] masks, long[] bc) {
+    int sampleBlocks = SAMPLE_RANGES * SAMPLE_RANGE_BLOCKS;
+    if (lay.blocks < 8 * sampleBlocks) {
+      return;
+    }
+    int j = (int) Math.ceil(3.0 * t.k * sampleBlocks / lay.blocks);
+    if (j >= t.k) {
+      return;
+    }
+    PackedHeaps sample = new PackedHeaps(from, to, Math.max(1, j));
+    int stride = lay.blocks / SAMPLE_RANGES;
+    for (int r = 0; r < SAMPLE_RANGES; r++) {
+      int tb = r * stride;
+      int te = tb + SAMPLE_RANGE_BLOCKS;
+      int a = from;
+      for (; a + 4 <= to; a += 4) {
+        scan4(t, lay, sample, a, tb, te, scratch, masks, bc);
+      }
+      for (; a < to; a++) {
+        scan1(t, lay, sample, a, tb, te, scratch);
+      }
+    }
+    for (int a = from; a < to; a++) {
+      int jth = sample.kth(a);
+      if (jth != JavaKernels.EMPTY_DIST) {
+        heaps.cap(a, jth + 1);
+      }
     }
   }
 

@@ -105,6 +105,62 @@ class KernelParityTest {
     }
   }
 
+  static Stream<Arguments> cappedShapes() {
+    return others().stream().flatMap(p -> Stream.of(
+        Arguments.of(p, 64, 16, false), Arguments.of(p, 64, 32, true), Arguments.of(p, 128, 8, false),
+        Arguments.of(p, 256, 32, true), Arguments.of(p, 512, 16, false), Arguments.of(p, 1024, 20, true)));
+  }
+
+  /**
+   * Searches over enough candidates (20,000) that the vector provider caps each anchor at a
+   * distance estimated from a sample: lists still equal the reference's, with few labels, with
+   * every item its own label, and when the sample is loaded with near copies of some anchors
+   * (16 copies of each of anchors 0-3, placed at the starts of the sampled ranges for 4- and
+   * 8-lane vectors), so that their caps are too tight and their lists are searched again.
+   */
+  @ParameterizedTest(name = "{0} b={1} k={2} sparse={3}")
+  @MethodSource("cappedShapes")
+  void hammingTopKMatchesWhenTheSearchIsCapped(KernelProvider p, int bits, int k, boolean sparse) {
+    int n = 20_000;
+    int anchors = 203;
+    PackedCodes c = TestData.codes(n, bits, bits * 31L + k, sparse);
+    int w = c.wordsPerCode();
+    long[] words = c.words().clone();
+    int[] labels = TestData.labels(n, 5, n);
+    for (int lanes : new int[] {4, 8}) {
+      int blocks = (n + lanes - 1) / lanes;
+      for (int r = 0; r < 8; r++) {
+        for (int j = 0; j < 8; j++) {
+          int copy = r * (blocks / 8) * lanes + 1 + j;
+          int of = j % 4;
+          System.arraycopy(words, of * w, words, copy * w, w);
+          labels[copy] = labels[of] + 1;
+        }
+      }
+    }
+    int[] own = new int[n];
+    for (int i = 0; i < n; i++) {
+      own[i] = i;
+    }
+    Exclusions fewLabels = new Exclusions(true, java.util.Arrays.copyOf(labels, anchors), labels, null, null);
+    Exclusions ownLabels = new Exclusions(true, java.util.Arrays.copyOf(own, anchors), own, null, null);
+    for (Exclusions ex : List.of(fewLabels, ownLabels, Exclusions.selfOnly(),
+        fewLabels.withPositivePairs(anchors, new int[] {0, 1}, new int[] {n - 1, 2}))) {
+      int[] refIds = new int[anchors * k];
+      int[] refDist = new int[anchors * k];
+      int[] ids = new int[anchors * k];
+      int[] dist = new int[anchors * k];
+      long[] anchorWords = java.util.Arrays.copyOf(words, anchors * w);
+      JavaKernels.hammingTopK(
+          new HammingTask(anchorWords, anchors, words, n, w, ex, k, refIds, refDist), 0, anchors);
+      HammingTask t = new HammingTask(anchorWords, anchors, words, n, w, ex, k, ids, dist);
+      p.hammingTopK(t, 0, 64);
+      p.hammingTopK(t, 64, anchors);
+      assertThat(ids).containsExactly(refIds);
+      assertThat(dist).containsExactly(refDist);
+    }
+  }
+
   @ParameterizedTest(name = "{0} n={1} k={3}")
   @MethodSource("searchShapes")
   void cosineTopKMatches(KernelProvider p, int n, int bits, int k, boolean sparse) {
