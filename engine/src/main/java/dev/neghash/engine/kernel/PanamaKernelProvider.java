@@ -404,6 +404,7 @@ final class PanamaKernelProvider implements KernelProvider {
         case 1 -> find4w1(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
         case 2 -> find4w2(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
         case 4 -> find4w4(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 8 -> find4w8(inter, labels, al, bc, a, blk, te, th0, th1, th2, th3, scratch, masks);
         default -> find4(inter, labels, al, bc, w, a, blk, te, th0, th1, th2, th3, scratch, masks);
       };
       if (blk >= te) {
@@ -472,6 +473,89 @@ final class PanamaKernelProvider implements KernelProvider {
     }
     return te;
   }
+  /**
+   * {@link #find4} for codes of 8 words, written out: the general loop's inner loop runs a
+   * count C2 does not know, so it keeps the loop and its index arithmetic; here each block is
+   * straight-line code. The anchors' words come from {@code bc} as vector loads (four anchors'
+   * 8 words would not fit in registers).
+   */
+  private static int find4w8(
+      long[] inter, int[] labels, int[] anchorLabels, long[] bc, int a, int blk, int te,
+      long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
+    final LongVector t0 = LongVector.broadcast(LS, th0);
+    final LongVector t1 = LongVector.broadcast(LS, th1);
+    final LongVector t2 = LongVector.broadcast(LS, th2);
+    final LongVector t3 = LongVector.broadcast(LS, th3);
+    for (; blk < te; blk++) {
+      final int base = blk * 8 * L;
+      LongVector c = LongVector.fromArray(LS, inter, base);
+      LongVector s0 = c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 0)).lanewise(VectorOperators.BIT_COUNT);
+      LongVector s1 = c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 8 * L)).lanewise(VectorOperators.BIT_COUNT);
+      LongVector s2 = c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * 8 * L)).lanewise(VectorOperators.BIT_COUNT);
+      LongVector s3 = c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * 8 * L)).lanewise(VectorOperators.BIT_COUNT);
+      c = LongVector.fromArray(LS, inter, base + 1 * L);
+      s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 1 * L)).lanewise(VectorOperators.BIT_COUNT));
+      s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (8 + 1) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (2 * 8 + 1) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (3 * 8 + 1) * L)).lanewise(VectorOperators.BIT_COUNT));
+      c = LongVector.fromArray(LS, inter, base + 2 * L);
+      s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 2 * L)).lanewise(VectorOperators.BIT_COUNT));
+      s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (8 + 2) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (2 * 8 + 2) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (3 * 8 + 2) * L)).lanewise(VectorOperators.BIT_COUNT));
+      c = LongVector.fromArray(LS, inter, base + 3 * L);
+      s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 3 * L)).lanewise(VectorOperators.BIT_COUNT));
+      s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (8 + 3) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (2 * 8 + 3) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (3 * 8 + 3) * L)).lanewise(VectorOperators.BIT_COUNT));
+      c = LongVector.fromArray(LS, inter, base + 4 * L);
+      s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 4 * L)).lanewise(VectorOperators.BIT_COUNT));
+      s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (8 + 4) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (2 * 8 + 4) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (3 * 8 + 4) * L)).lanewise(VectorOperators.BIT_COUNT));
+      c = LongVector.fromArray(LS, inter, base + 5 * L);
+      s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 5 * L)).lanewise(VectorOperators.BIT_COUNT));
+      s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (8 + 5) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (2 * 8 + 5) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (3 * 8 + 5) * L)).lanewise(VectorOperators.BIT_COUNT));
+      c = LongVector.fromArray(LS, inter, base + 6 * L);
+      s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 6 * L)).lanewise(VectorOperators.BIT_COUNT));
+      s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (8 + 6) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (2 * 8 + 6) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (3 * 8 + 6) * L)).lanewise(VectorOperators.BIT_COUNT));
+      c = LongVector.fromArray(LS, inter, base + 7 * L);
+      s0 = s0.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, 7 * L)).lanewise(VectorOperators.BIT_COUNT));
+      s1 = s1.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (8 + 7) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s2 = s2.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (2 * 8 + 7) * L)).lanewise(VectorOperators.BIT_COUNT));
+      s3 = s3.add(c.lanewise(VectorOperators.XOR, LongVector.fromArray(LS, bc, (3 * 8 + 7) * L)).lanewise(VectorOperators.BIT_COUNT));
+      long m0 = s0.compare(VectorOperators.LT, t0).toLong();
+      long m1 = s1.compare(VectorOperators.LT, t1).toLong();
+      long m2 = s2.compare(VectorOperators.LT, t2).toLong();
+      long m3 = s3.compare(VectorOperators.LT, t3).toLong();
+      if ((m0 | m1 | m2 | m3) != 0) {
+        if (labels != null) {
+          IntVector lv = IntVector.fromArray(IS_L, labels, blk * L);
+          m0 &= lv.compare(VectorOperators.NE, anchorLabels[a]).toLong();
+          m1 &= lv.compare(VectorOperators.NE, anchorLabels[a + 1]).toLong();
+          m2 &= lv.compare(VectorOperators.NE, anchorLabels[a + 2]).toLong();
+          m3 &= lv.compare(VectorOperators.NE, anchorLabels[a + 3]).toLong();
+        }
+        if ((m0 | m1 | m2 | m3) != 0) {
+          masks[0] = m0;
+          masks[1] = m1;
+          masks[2] = m2;
+          masks[3] = m3;
+          s0.intoArray(scratch, 0);
+          s1.intoArray(scratch, L);
+          s2.intoArray(scratch, 2 * L);
+          s3.intoArray(scratch, 3 * L);
+          return blk;
+        }
+      }
+    }
+    return te;
+  }
+
 
   /** {@link #find4} for codes of 1 word: the anchors' words stay in registers. */
   private static int find4w1(
