@@ -10,8 +10,12 @@ import dev.neghash.engine.search.Exclusions;
 import dev.neghash.engine.search.HammingSearch;
 import dev.neghash.engine.search.Neighbours;
 import dev.neghash.engine.util.Parallel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +48,9 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
  *   <li>{@code hammingSearch} (the whole Hamming top-k of {@code anchors} x {@code n} codes with
  *       label exclusion, Vector API provider) against {@code hammingBound}: a bare XOR + popcount
  *       loop over the same pairs, codes interleaved and blocked in L2 as the kernel keeps them, four
- *       anchors per candidate load, popcounts summed and nothing else;
+ *       anchors per candidate load, popcounts summed and nothing else; and {@code popcountPeak}: as
+ *       many XOR + popcount + add steps on registers alone (the popcount units' peak). The ratio
+ *       reported is to the faster of the two;
  *   <li>{@code cosineSearch} (exact cosine top-k of {@code cosineAnchors} x {@code n}) and {@code
  *       project} (projection of {@code n} rows to {@code bits}) against {@code fmaBoundCosine} and
  *       {@code fmaBoundProject}: the same number of fused multiply-adds on vectors held in
@@ -56,8 +62,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
  * same machine (a kernel 4x further from its bound than before) means C2 compiled the kernel
  * differently; {@code -jvmArgsAppend -XX:+PrintCompilation} shows it.
  *
- * <p>About 390 lines: each bound loop sits beside the kernel it bounds, with the same data, so one
- * run gives every ratio.
+ * <p>About 500 lines: each bound loop sits beside the kernel it bounds, with the same data, so one
+ * run gives every ratio; {@link #measure} is also what {@code bench/run} reports.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -89,8 +95,11 @@ public class KernelBoundsBenchmark {
   @Param({"256", "1024"})
   public int bits;
 
-  /** Anchors of the exact cosine search. */
-  @Param({"512"})
+  /**
+   * Anchors of the exact cosine search: enough that laying out the candidates (once per search,
+   * a few percent at this size) does not stand in for the all-pairs search's kernel.
+   */
+  @Param({"4096"})
   public int cosineAnchors;
 
   /** Neighbours per anchor. */
@@ -329,84 +338,116 @@ public class KernelBoundsBenchmark {
   }
 
   /**
-   * {@code --paired [bits=256,1024] [anchors=N] [cosineAnchors=N] [data=D] [rounds=R] [only=hamming|cosine|project]}:
-   * times each kernel and its bound back to back, R rounds (after one untimed round), and prints
-   * the median of the per-round ratios. On a machine shared with other work the load changes
-   * within seconds, so a ratio of two neighbouring measurements is steadier than one of two JMH
-   * iterations a minute apart.
+   * One kernel timed back to back with its bounds.
+   *
+   * @param kernel {@code hamming}, {@code cosine} or {@code project}
+   * @param bits code length
+   * @param kernelMs the kernel's fastest round
+   * @param bounds each bound's name and fastest round in ms, in the order measured
+   * @param ratio median over rounds of kernel time / the faster bound's time in the same round
+   * @param ratioMin smallest per-round ratio
+   * @param ratioMax largest per-round ratio
+   */
+  public record Paired(String kernel, int bits, double kernelMs, Map<String, Double> bounds, double ratio,
+      double ratioMin, double ratioMax) {}
+
+  /**
+   * Times each kernel and its bounds back to back, {@code rounds} rounds after one untimed round,
+   * on the first {@code n} items of {@code data}: on a machine shared with other work the load
+   * changes within seconds, so a ratio of two neighbouring measurements is steadier than one of
+   * two JMH iterations a minute apart.
+   *
+   * @param kernels any of {@code hamming}, {@code cosine}, {@code project}
+   */
+  public static List<Paired> measure(String data, int n, int anchors, int cosineAnchors, int[] bits,
+      List<String> kernels, int rounds, int threads) {
+    List<Paired> out = new ArrayList<>();
+    for (int b : bits) {
+      KernelBoundsBenchmark s = new KernelBoundsBenchmark();
+      s.data = data;
+      s.n = n;
+      s.anchors = Math.min(anchors, n);
+      s.bits = b;
+      s.cosineAnchors = Math.min(cosineAnchors, n);
+      s.k = 32;
+      s.threads = threads;
+      s.setup();
+      for (String what : kernels) {
+        Runnable kernel = switch (what) {
+          case "hamming" -> s::hammingSearch;
+          case "cosine" -> s::cosineSearch;
+          case "project" -> s::project;
+          default -> throw new IllegalArgumentException("unknown kernel " + what);
+        };
+        // The Hamming search has two bounds (codes from L2, registers only); each round takes the
+        // faster, so the ratio is to the stricter one.
+        Map<String, Runnable> bounds = new LinkedHashMap<>();
+        switch (what) {
+          case "hamming" -> {
+            bounds.put("hammingBound", s::hammingBound);
+            bounds.put("popcountPeak", s::popcountPeak);
+          }
+          case "cosine" -> bounds.put("fmaBoundCosine", s::fmaBoundCosine);
+          default -> bounds.put("fmaBoundProject", s::fmaBoundProject);
+        }
+        double[] ratio = new double[rounds];
+        double kernelBest = Double.MAX_VALUE;
+        Map<String, Double> boundBest = new LinkedHashMap<>();
+        for (int r = -1; r < rounds; r++) {
+          double best = Double.MAX_VALUE;
+          for (var e : bounds.entrySet()) {
+            long t0 = System.nanoTime();
+            e.getValue().run();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            best = Math.min(best, ms);
+            if (r >= 0) {
+              boundBest.merge(e.getKey(), ms, Math::min);
+            }
+          }
+          long t1 = System.nanoTime();
+          kernel.run();
+          double ms = (System.nanoTime() - t1) / 1e6;
+          if (r >= 0) {
+            kernelBest = Math.min(kernelBest, ms);
+            ratio[r] = ms / best;
+          }
+        }
+        Arrays.sort(ratio);
+        out.add(new Paired(what, b, kernelBest, boundBest, ratio[rounds / 2], ratio[0], ratio[rounds - 1]));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code --paired [bits=256,1024] [n=N] [anchors=N] [cosineAnchors=N] [data=D] [rounds=R]
+   * [only=hamming,cosine,project]}: {@link #measure}, printed.
    */
   private static void paired(String[] args) {
     Map<String, String> o = new TreeMap<>(Map.of(
-        "bits", "256,1024", "anchors", "8192", "cosineAnchors", "256", "data", "fashion",
+        "bits", "256,1024", "n", "60000", "anchors", "8192", "cosineAnchors", "4096", "data", "fashion",
         "rounds", "7", "only", "hamming,cosine,project"));
     for (int i = 1; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       o.put(kv[0], kv[1]);
     }
-    for (String b : o.get("bits").split(",")) {
-      KernelBoundsBenchmark s = new KernelBoundsBenchmark();
-      s.data = o.get("data");
-      s.n = 60000;
-      s.anchors = Integer.parseInt(o.get("anchors"));
-      s.bits = Integer.parseInt(b);
-      s.cosineAnchors = Integer.parseInt(o.get("cosineAnchors"));
-      s.k = 32;
-      s.threads = 2;
-      s.setup();
-      int rounds = Integer.parseInt(o.get("rounds"));
-      for (String what : o.get("only").split(",")) {
-        Runnable kernel = switch (what) {
-          case "hamming" -> s::hammingSearch;
-          case "cosine" -> s::cosineSearch;
-          case "project" -> s::project;
-          default -> throw new IllegalArgumentException(what);
-        };
-        // The Hamming search has two bounds (codes from L2, registers only); each round takes the
-        // faster, so the ratio is to the stricter one.
-        Runnable[] bounds = switch (what) {
-          case "hamming" -> new Runnable[] {s::hammingBound, s::popcountPeak};
-          case "cosine" -> new Runnable[] {s::fmaBoundCosine};
-          default -> new Runnable[] {s::fmaBoundProject};
-        };
-        double[] ratio = new double[rounds];
-        double[] kt = new double[rounds];
-        double[][] bt = new double[bounds.length][rounds];
-        for (int r = -1; r < rounds; r++) {
-          double best = Double.MAX_VALUE;
-          for (int j = 0; j < bounds.length; j++) {
-            long t0 = System.nanoTime();
-            bounds[j].run();
-            double ms = (System.nanoTime() - t0) / 1e6;
-            best = Math.min(best, ms);
-            if (r >= 0) {
-              bt[j][r] = ms;
-            }
-          }
-          long t1 = System.nanoTime();
-          kernel.run();
-          long t2 = System.nanoTime();
-          if (r >= 0) {
-            kt[r] = (t2 - t1) / 1e6;
-            ratio[r] = kt[r] / best;
-          }
-        }
-        Arrays.sort(ratio);
-        Arrays.sort(kt);
-        StringBuilder bs = new StringBuilder();
-        for (double[] b1 : bt) {
-          Arrays.sort(b1);
-          bs.append(bs.isEmpty() ? "" : " / ").append(String.format(java.util.Locale.ROOT, "%.1f", b1[0]));
-        }
-        System.out.printf(java.util.Locale.ROOT,
-            "%-8s bits=%-5s kernel / bound: median %.2f (range %.2f-%.2f; fastest kernel %.1f ms, bound %s ms)%n",
-            what, b, ratio[rounds / 2], ratio[0], ratio[rounds - 1], kt[0], bs);
-      }
+    int[] bits = Arrays.stream(o.get("bits").split(",")).mapToInt(Integer::parseInt).toArray();
+    for (Paired p : measure(o.get("data"), Integer.parseInt(o.get("n")), Integer.parseInt(o.get("anchors")),
+        Integer.parseInt(o.get("cosineAnchors")), bits, List.of(o.get("only").split(",")),
+        Integer.parseInt(o.get("rounds")), 2)) {
+      StringBuilder bs = new StringBuilder();
+      p.bounds().forEach((name, ms) -> bs.append(bs.isEmpty() ? "" : ", ")
+          .append(String.format(Locale.ROOT, "%s %.1f ms", name, ms)));
+      System.out.printf(Locale.ROOT,
+          "%-8s bits=%-5d kernel / bound: median %.2f (range %.2f-%.2f; fastest kernel %.1f ms; %s)%n",
+          p.kernel(), p.bits(), p.ratio(), p.ratioMin(), p.ratioMax(), p.kernelMs(), bs);
     }
   }
 
   /** Kernel and its bound, by benchmark method name. */
   private static final String[][] PAIRS = {
     {"hammingSearch", "hammingBound"},
+    {"hammingSearch", "popcountPeak"},
     {"cosineSearch", "fmaBoundCosine"},
     {"project", "fmaBoundProject"},
   };

@@ -73,9 +73,9 @@ public final class Harness implements Callable<Integer> {
   int negatives;
 
   @Option(names = "--methods", split = ",",
-      description = "Methods to run: lsh, faiss-binary (needs lsh), exact, faiss-flat, lucene-hnsw, lucene-hnsw-bq, "
-          + "faiss-hnsw, random; 'hnsw' for the three HNSW methods, 'all' for everything "
-          + "(default: lsh,faiss-binary,exact,faiss-flat,random).")
+      description = "Methods to run: kernels (each kernel against the machine's bound), lsh, faiss-binary "
+          + "(needs lsh), exact, faiss-flat, lucene-hnsw, lucene-hnsw-bq, faiss-hnsw, random; 'hnsw' for the "
+          + "three HNSW methods, 'all' for everything (default: kernels,lsh,faiss-binary,exact,faiss-flat,random).")
   List<String> methods;
 
   @Option(names = "--hnsw-queries",

@@ -32,7 +32,17 @@ import java.util.stream.Stream;
 final class Orchestrator {
 
   /** Facts about the run printed in the report. */
-  record RunInfo(Map<String, String> facts, List<String> crossChecks, double seconds) {}
+  record RunInfo(Map<String, String> facts, List<String> crossChecks, List<KernelRatio> kernels, double seconds) {}
+
+  /**
+   * One kernel timed back to back with the machine's bound for the same work ({@link
+   * dev.neghash.bench.KernelBoundsBenchmark#measure}).
+   *
+   * @param bounds each bound's name and fastest time in ms
+   * @param ratio median per-round kernel time over the faster bound's
+   */
+  record KernelRatio(String kernel, int bits, String data, int n, int anchors, double kernelMs,
+      Map<String, Double> bounds, double ratio, double ratioMin, double ratioMax) {}
 
   private final Settings s;
   private final Path faissScript;
@@ -41,6 +51,7 @@ final class Orchestrator {
   private final String classPath;
   private final List<Row> rows = new ArrayList<>();
   private final List<String> checks = new ArrayList<>();
+  private final List<KernelRatio> kernels = new ArrayList<>();
   private final Map<String, String> facts = new LinkedHashMap<>();
   private FashionData pixels;
   private Path work;
@@ -90,11 +101,14 @@ final class Orchestrator {
       if (!s.note().isBlank()) {
         facts.put("note", s.note());
       }
+      if (s.runs("kernels")) {
+        runKernels();
+      }
       for (DatasetSpec spec : s.datasets()) {
         runDataset(spec);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      RunInfo info = new RunInfo(facts, checks, seconds);
+      RunInfo info = new RunInfo(facts, checks, kernels, seconds);
       List<String> plots = Plots.write(s, rows);
       Report.write(s, rows, info, plots);
       log.printf("done in %.0f s; results in %s%n", seconds, s.out());
@@ -106,6 +120,42 @@ final class Orchestrator {
         log.println("kept working files in " + work);
       }
     }
+  }
+
+  /**
+   * Times the Hamming search, the exact cosine search and the projection against the machine's
+   * bounds in one JVM, on the Fashion-MNIST pixels when a Fashion-MNIST data set is in the run
+   * (synthetic vectors of the same dimension otherwise).
+   */
+  private void runKernels() throws Exception {
+    boolean quick = s.mode().equals("quick");
+    DatasetSpec fashion = s.datasets().stream().filter(d -> d.kind() != DatasetSpec.Kind.SYNTHETIC).findFirst()
+        .orElse(null);
+    String data = fashion != null ? "fashion" : "synthetic";
+    int n = fashion != null ? fashion.n() : quick ? 5_000 : 60_000;
+    int anchors = Math.min(n, quick ? 1024 : 8192);
+    int cosineAnchors = Math.min(n, quick ? 256 : 4096);
+    String bits = String.join(",", Arrays.stream(s.bits()).mapToObj(Integer::toString).toList());
+    long t = System.nanoTime();
+    Properties p = java("kernels", 3L << 30, List.of("--data", data, "--n", Integer.toString(n),
+        "--anchors", Integer.toString(anchors), "--cosine-anchors", Integer.toString(cosineAnchors),
+        "--bits", bits, "--kernels", "hamming,cosine,project", "--rounds", quick ? "2" : "5",
+        "--threads", Integer.toString(s.threads())), work.resolve("kernels"));
+    int count = Integer.parseInt(p.getProperty("count"));
+    for (int i = 0; i < count; i++) {
+      String k = "kernel." + i + ".";
+      Map<String, Double> bounds = new LinkedHashMap<>();
+      for (String b : p.getProperty(k + "bounds").split(";")) {
+        String[] kv = b.split("=", 2);
+        bounds.put(kv[0], Double.parseDouble(kv[1]));
+      }
+      String kernel = p.getProperty(k + "name");
+      kernels.add(new KernelRatio(kernel, Integer.parseInt(p.getProperty(k + "bits")), data, n,
+          kernel.equals("hamming") ? anchors : kernel.equals("cosine") ? cosineAnchors : n,
+          Double.parseDouble(p.getProperty(k + "kernel_ms")), bounds, Double.parseDouble(p.getProperty(k + "ratio")),
+          Double.parseDouble(p.getProperty(k + "ratio_min")), Double.parseDouble(p.getProperty(k + "ratio_max"))));
+    }
+    log.printf("[kernels] %d kernels timed against their bounds in %.1f s%n", count, (System.nanoTime() - t) / 1e9);
   }
 
   private void runDataset(DatasetSpec spec0) throws Exception {

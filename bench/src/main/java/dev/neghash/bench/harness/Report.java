@@ -32,6 +32,53 @@ final class Report {
     AtomicFiles.write(out.resolve("results.csv"), o -> o.write(csv.getBytes(StandardCharsets.UTF_8)));
     String md = markdown(s, rows, info, plots);
     AtomicFiles.write(out.resolve("results.md"), o -> o.write(md.getBytes(StandardCharsets.UTF_8)));
+    if (!info.kernels().isEmpty()) {
+      String kc = kernelCsv(info.kernels());
+      AtomicFiles.write(out.resolve("kernels.csv"), o -> o.write(kc.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  static String kernelCsv(List<Orchestrator.KernelRatio> ks) {
+    StringBuilder b = new StringBuilder("kernel,bits,data,n,anchors,kernel_ms,bounds_ms,ratio,ratio_min,ratio_max\n");
+    for (Orchestrator.KernelRatio k : ks) {
+      StringBuilder bounds = new StringBuilder();
+      k.bounds().forEach((name, ms) -> bounds.append(bounds.isEmpty() ? "" : ";").append(name).append('=').append(f(ms, 1)));
+      b.append(String.join(",", k.kernel(), i(k.bits()), k.data(), i(k.n()), i(k.anchors()), f(k.kernelMs(), 1),
+          bounds.toString(), f(k.ratio(), 2), f(k.ratioMin(), 2), f(k.ratioMax(), 2))).append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * Each kernel against the machine's bound for the same work: the Hamming top-k against a bare
+   * XOR + popcount loop over the codes in L2 and against the same steps on registers alone, the
+   * exact cosine search and the projection against as many fused multiply-adds on registers.
+   */
+  static void kernels(StringBuilder b, List<Orchestrator.KernelRatio> ks) {
+    if (ks.isEmpty()) {
+      return;
+    }
+    b.append("## Kernels against the machine's bounds\n\n");
+    b.append("Each kernel was timed back to back with the bound for the same work, in one process, and the "
+        + "ratio is the median over rounds of kernel time / bound time (1.0 = at the bound; absolute times "
+        + "move with the machine, the ratio much less). Hamming search: top-32 of the anchors among all N "
+        + "with labels excluded, against the faster of `hammingBound` (XOR + popcount over the codes as the "
+        + "search keeps them, blocked in L2, nothing else) and `popcountPeak` (the same XOR + popcount + add "
+        + "steps on registers alone). Exact cosine (top-32, labels excluded) and projection (all N rows): "
+        + "against `fmaBound`, the same number of fused multiply-adds on registers.\n\n");
+    b.append("| kernel | bits | data | anchors x N | kernel ms | bound ms | kernel / bound (median, range) |\n");
+    b.append("|---|---:|---|---|---:|---|---:|\n");
+    for (Orchestrator.KernelRatio k : ks) {
+      StringBuilder bounds = new StringBuilder();
+      k.bounds().forEach((name, ms) -> bounds.append(bounds.isEmpty() ? "" : ", ")
+          .append(String.format(Locale.ROOT, "%s %.1f", name, ms)));
+      b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %s | **%.2f** (%.2f-%.2f) |\n",
+          k.kernel().equals("project") ? "projection" : k.kernel().equals("cosine") ? "exact cosine" : "Hamming search",
+          k.bits(), k.data(), k.kernel().equals("project") ? String.format(Locale.ROOT, "%,d rows", k.n())
+              : String.format(Locale.ROOT, "%,d x %,d", k.anchors(), k.n()),
+          k.kernelMs(), bounds, k.ratio(), k.ratioMin(), k.ratioMax()));
+    }
+    b.append('\n');
   }
 
   static String csv(List<Row> rows) {
@@ -60,6 +107,7 @@ final class Report {
     b.append("| | |\n|---|---|\n");
     info.facts().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     b.append('\n');
+    kernels(b, info.kernels());
     targets(b, s, rows);
     graphs(b, s, rows);
     scaling(b, s, rows);

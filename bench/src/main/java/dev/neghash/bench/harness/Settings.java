@@ -38,7 +38,8 @@ import java.util.Set;
  * @param repeatSeconds no further run once a search has spent this long (long searches run once)
  * @param ompWaitPolicy {@code OMP_WAIT_POLICY} for FAISS's OpenMP threads (empty: the runtime's
  *     default)
- * @param methods the methods to run ({@link #METHODS})
+ * @param methods the methods to run ({@link #METHODS}); {@code kernels} is not a peer but the
+ *     kernels timed against the machine's bounds ({@link dev.neghash.bench.KernelBoundsBenchmark})
  * @param hnswQueries anchors the HNSW methods search on each data set (a seeded sample, all where N
  *     is smaller); their all-N time is extrapolated
  * @param hnswM HNSW links per node (Lucene's maxConn, FAISS's M)
@@ -79,11 +80,11 @@ record Settings(
     int hnswMaxN) {
 
   /** Every method, in run order. */
-  static final List<String> METHODS = List.of("lsh", "faiss-binary", "exact", "faiss-flat", "lucene-hnsw",
+  static final List<String> METHODS = List.of("kernels", "lsh", "faiss-binary", "exact", "faiss-flat", "lucene-hnsw",
       "lucene-hnsw-bq", "faiss-hnsw", "random");
 
   /** The methods run unless {@code --methods} says otherwise. */
-  static final List<String> DEFAULT_METHODS = List.of("lsh", "faiss-binary", "exact", "faiss-flat", "random");
+  static final List<String> DEFAULT_METHODS = List.of("kernels", "lsh", "faiss-binary", "exact", "faiss-flat", "random");
 
   /** The HNSW methods. */
   static final List<String> HNSW_METHODS = List.of("lucene-hnsw", "lucene-hnsw-bq", "faiss-hnsw");

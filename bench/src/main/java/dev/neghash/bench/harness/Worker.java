@@ -1,5 +1,6 @@
 package dev.neghash.bench.harness;
 
+import dev.neghash.bench.KernelBoundsBenchmark;
 import dev.neghash.bench.harness.Searches.Rule;
 import dev.neghash.engine.io.Npy;
 import dev.neghash.engine.kernel.KernelProvider;
@@ -24,7 +25,9 @@ import java.util.Properties;
  * One method of the harness in its own JVM, so that its peak RSS is its own: {@code noop} (JVM
  * baseline), {@code lsh} (NegHash encode + Hamming search), {@code exact} (NegHash exact cosine
  * search), {@code hnsw} (Apache Lucene's HNSW graph: build + label-filtered search, see {@link
- * LuceneHnsw}), {@code random} (random negatives) and {@code eval} (quality of every method's lists).
+ * LuceneHnsw}), {@code random} (random negatives), {@code eval} (quality of every method's lists)
+ * and {@code kernels} (each kernel timed against the machine's bound, {@link
+ * KernelBoundsBenchmark#measure}).
  * Arguments are {@code --key value} pairs; results go to the {@code --props} file.
  *
  * <p>Every timed search is preceded by an untimed warm-up search of a few anchors against a
@@ -37,7 +40,7 @@ public final class Worker {
   /** Runs the mode in {@code args[0]}. */
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      throw new IllegalArgumentException("usage: Worker noop|lsh|exact|hnsw|random|eval --key value ...");
+      throw new IllegalArgumentException("usage: Worker noop|lsh|exact|hnsw|random|eval|kernels --key value ...");
     }
     Map<String, String> a = new HashMap<>();
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -57,10 +60,32 @@ public final class Worker {
       case "hnsw" -> hnsw(in, out);
       case "random" -> random(in, out);
       case "eval" -> eval(in, kp, out);
+      case "kernels" -> kernels(in, out);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
     out.setProperty("rss_bytes", Long.toString(ProcStatus.peakRssBytes()));
     PropsFile.write(in.path("props"), out);
+  }
+
+  private static void kernels(WorkerArgs a, Properties out) {
+    int[] bits = Arrays.stream(a.string("bits").split(",")).mapToInt(Integer::parseInt).toArray();
+    List<KernelBoundsBenchmark.Paired> ps = KernelBoundsBenchmark.measure(a.string("data"), a.integer("n"),
+        a.integer("anchors"), a.integer("cosine-anchors"), bits, List.of(a.string("kernels").split(",")),
+        a.integer("rounds"), a.integer("threads"));
+    out.setProperty("count", Integer.toString(ps.size()));
+    for (int i = 0; i < ps.size(); i++) {
+      KernelBoundsBenchmark.Paired p = ps.get(i);
+      String k = "kernel." + i + ".";
+      out.setProperty(k + "name", p.kernel());
+      out.setProperty(k + "bits", Integer.toString(p.bits()));
+      out.setProperty(k + "kernel_ms", Double.toString(p.kernelMs()));
+      StringBuilder b = new StringBuilder();
+      p.bounds().forEach((name, ms) -> b.append(b.isEmpty() ? "" : ";").append(name).append('=').append(ms));
+      out.setProperty(k + "bounds", b.toString());
+      out.setProperty(k + "ratio", Double.toString(p.ratio()));
+      out.setProperty(k + "ratio_min", Double.toString(p.ratioMin()));
+      out.setProperty(k + "ratio_max", Double.toString(p.ratioMax()));
+    }
   }
 
   private static void lsh(WorkerArgs a, KernelProvider kp, Properties out) throws IOException {

@@ -55,7 +55,7 @@ class ReportTest {
   void statesEachTargetAsMeasured() {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("date", "today");
-    String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(facts, List.of("check ok"), 12), List.of("a.png"));
+    String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(facts, List.of("check ok"), List.of(), 12), List.of("a.png"));
     assertThat(md).contains("## Headline comparisons, as measured").doesNotContainIgnoringCase("issue");
     // 512 bits: exact 40 s, LSH mining 1 + 2 s: 13.3x; overlap 0.60 >= 0.54.
     assertThat(md).contains("LSH mining is 13.3x faster than NegHash's exact mining; overlap@128 0.600 against the "
@@ -74,7 +74,7 @@ class ReportTest {
 
   @Test
   void comparesHnswWithLshAndTabulatesScaling() {
-    String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(Map.of(), List.of(), 1), List.of());
+    String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(Map.of(), List.of(), List.of(), 1), List.of());
     assertThat(md).contains("## Graph indexes (HNSW) against LSH").contains("### synthetic-100000 (N = 100,000");
     // fashion-pixels, N = 60,000: Lucene mining 9 + 0.2 x 60 = 21 s; LSH b=512 mining 1 + 2 = 3 s.
     assertThat(md).contains("- lucene-hnsw vs LSH b=512: mining LSH 7.0x faster (21.00 s vs 3.00 s); overlap@128 "
@@ -82,6 +82,29 @@ class ReportTest {
     assertThat(md).contains("## Scaling: mining time against N (synthetic)")
         .contains("| N | LSH b=512 | LSH b=1024 | neghash-exact | faiss-flat-ip | lucene-hnsw | faiss-hnsw |")
         .contains("| 10,000 | 3.00 | 5.00 | 40.00 | ~4.20 | ~11.00 | ~9.00 |");
+  }
+
+  @Test
+  void tabulatesEachKernelAgainstItsBound() {
+    Map<String, Double> hb = new LinkedHashMap<>();
+    hb.put("hammingBound", 90.0);
+    hb.put("popcountPeak", 45.0);
+    List<Orchestrator.KernelRatio> ks = List.of(
+        new Orchestrator.KernelRatio("hamming", 256, "fashion", 60_000, 8192, 120.0, hb, 2.67, 2.5, 2.9),
+        new Orchestrator.KernelRatio("cosine", 256, "fashion", 60_000, 4096, 1700.0, Map.of("fmaBoundCosine", 850.0),
+            2.0, 1.9, 2.1),
+        new Orchestrator.KernelRatio("project", 1024, "fashion", 60_000, 60_000, 400.0,
+            Map.of("fmaBoundProject", 200.0), 2.0, 2.0, 2.1));
+    String md = Report.markdown(settings(), rows(), new Orchestrator.RunInfo(Map.of(), List.of(), ks, 1), List.of());
+    assertThat(md).contains("## Kernels against the machine's bounds")
+        .contains("| Hamming search | 256 | fashion | 8,192 x 60,000 | 120.0 | hammingBound 90.0, popcountPeak 45.0 "
+            + "| **2.67** (2.50-2.90) |")
+        .contains("| exact cosine | 256 | fashion | 4,096 x 60,000 | 1700.0 | fmaBoundCosine 850.0 | **2.00** (1.90-2.10) |")
+        .contains("| projection | 1024 | fashion | 60,000 rows | 400.0 | fmaBoundProject 200.0 | **2.00** (2.00-2.10) |");
+    assertThat(Report.kernelCsv(ks).lines()).hasSize(4)
+        .contains("hamming,256,fashion,60000,8192,120.0,hammingBound=90.0;popcountPeak=45.0,2.67,2.50,2.90");
+    assertThat(Report.markdown(settings(), rows(), new Orchestrator.RunInfo(Map.of(), List.of(), List.of(), 1),
+        List.of())).doesNotContain("Kernels against");
   }
 
   @Test
