@@ -2,6 +2,7 @@ package dev.neghash.engine.kernel;
 
 import dev.neghash.engine.Progress;
 import dev.neghash.engine.util.Parallel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -254,7 +255,7 @@ final class PanamaKernelProvider implements KernelProvider {
   // ---------------------------------------------------------------- Hamming top-k
 
   /** Candidate codes interleaved by {@code L}, plus labels padded to whole blocks. */
-  private record HammingLayout(long[] codes, int[] labels, int blocks) {}
+  private record HammingLayout(long[] codes, int[] labels, int blocks, AtomicBoolean capping) {}
 
   private static HammingLayout hammingLayout(TopKTask task) {
     HammingTask t = (HammingTask) task;
@@ -274,7 +275,7 @@ final class PanamaKernelProvider implements KernelProvider {
       labels = new int[blocks * L];
       System.arraycopy(t.candidateLabels, 0, labels, 0, n);
     }
-    return new HammingLayout(inter, labels, blocks);
+    return new HammingLayout(inter, labels, blocks, new AtomicBoolean(true));
   }
 
   /** Rows {@code [from, to)}; lays the candidates out for this call alone (the whole-task method does it once). */
@@ -304,7 +305,9 @@ final class PanamaKernelProvider implements KernelProvider {
     long[] scratch = new long[4 * L];
     long[] masks = new long[4];
     long[] bc = new long[4 * w * L];
-    capFromSample(t, lay, heaps, from, to, scratch, masks, bc);
+    if (lay.capping().get()) {
+      capFromSample(t, lay, heaps, from, to, scratch, masks, bc);
+    }
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
       int te = Math.min(lay.blocks, tb + tileBlocks);
       int a = from;
@@ -315,16 +318,23 @@ final class PanamaKernelProvider implements KernelProvider {
         scan1(t, lay, heaps, a, tb, te, scratch);
       }
     }
+    int again = 0;
     for (int a = from; a < to; a++) {
       if (!heaps.completeBelowCap(a)) {
         // The cap was too tight for this anchor (fewer than k candidates below it): search again
         // without one.
+        again++;
         heaps.reset(a);
         for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
           scan1(t, lay, heaps, a, tb, Math.min(lay.blocks, tb + tileBlocks), scratch);
         }
       }
       heaps.finish(a, t.outDist, t.outIds);
+    }
+    if (again * 4 > to - from) {
+      // The sample misleads on these data (a quarter of the anchors searched twice): the rest of
+      // the search goes without caps.
+      lay.capping().set(false);
     }
   }
 
@@ -335,8 +345,9 @@ final class PanamaKernelProvider implements KernelProvider {
    * #SAMPLE_RANGES} evenly spaced ranges of candidates (2,048 in all); an anchor's cap lies just
    * past its j-th nearest admissible candidate among them, with j chosen so that about 3k
    * candidates of the whole set are expected below the cap. Nothing depends on the estimate being
-   * right: a list that does not fill up below its cap is searched again without one. Searches
-   * over fewer than 8 times the sample's candidates are not capped.
+   * right: a list that does not fill up below its cap is searched again without one, and once a
+   * quarter of a chunk's anchors were, the rest of the search goes without caps. Searches over
+   * fewer than 8 times the sample's candidates are not capped.
    */
   private static void capFromSample(
       HammingTask t, HammingLayout lay, PackedHeaps heaps, int from, int to, long[] scratch,

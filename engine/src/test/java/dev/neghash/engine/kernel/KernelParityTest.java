@@ -161,6 +161,48 @@ class KernelParityTest {
     }
   }
 
+  /**
+   * A sample that misleads on most anchors: each of the first 64 anchors has 2 exact copies in
+   * each of the sampled ranges but the first (for 4- and 8-lane vectors), 14 in the sample and no
+   * more than 28 in all, so every anchor of the first chunk is capped below its 40th neighbour and
+   * searched again, and the search drops caps for the chunks after it. Lists equal the
+   * reference's all the same.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("others")
+  void hammingTopKMatchesWhenTheSampleMisleads(KernelProvider p) {
+    int n = 20_000;
+    int anchors = 300;
+    int k = 40;
+    PackedCodes c = TestData.codes(n, 256, 77, false);
+    int w = c.wordsPerCode();
+    long[] words = c.words().clone();
+    int[] labels = TestData.labels(n, 5, n);
+    for (int lanes : new int[] {4, 8}) {
+      int blocks = (n + lanes - 1) / lanes;
+      for (int r = 1; r < 8; r++) {
+        for (int q = 0; q < 64; q++) {
+          for (int copy = 0; copy < 2; copy++) {
+            int at = r * (blocks / 8) * lanes + 1 + 2 * q + copy;
+            System.arraycopy(words, q * w, words, at * w, w);
+            labels[at] = labels[q] + 1;
+          }
+        }
+      }
+    }
+    Exclusions ex = new Exclusions(true, java.util.Arrays.copyOf(labels, anchors), labels, null, null);
+    long[] anchorWords = java.util.Arrays.copyOf(words, anchors * w);
+    int[] refIds = new int[anchors * k];
+    int[] refDist = new int[anchors * k];
+    int[] ids = new int[anchors * k];
+    int[] dist = new int[anchors * k];
+    JavaKernels.hammingTopK(new HammingTask(anchorWords, anchors, words, n, w, ex, k, refIds, refDist), 0, anchors);
+    p.hammingTopK(new HammingTask(anchorWords, anchors, words, n, w, ex, k, ids, dist), 1,
+        dev.neghash.engine.Progress.NONE);
+    assertThat(ids).containsExactly(refIds);
+    assertThat(dist).containsExactly(refDist);
+  }
+
   @ParameterizedTest(name = "{0} n={1} k={3}")
   @MethodSource("searchShapes")
   void cosineTopKMatches(KernelProvider p, int n, int bits, int k, boolean sparse) {
