@@ -1,7 +1,10 @@
 package dev.neghash.engine.lsh;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
+import java.util.stream.IntStream;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.QRDecomposition;
@@ -42,6 +45,9 @@ public final class Projection {
     PackedCodes.checkBits(bits);
     RandomGenerator rng = RandomGeneratorFactory.of(GENERATOR).create(seed);
     float[] rT = new float[dims * bits];
+    // All blocks' normals come from the one stream, in block order; the blocks' QR factorisations
+    // are then independent of each other and run side by side (from 2 * dims bits on).
+    List<DMatrixRMaj> gaussians = new ArrayList<>();
     for (int start = 0; start < bits; start += dims) {
       int m = Math.min(dims, bits - start);
       DMatrixRMaj g = new DMatrixRMaj(dims, m);
@@ -55,6 +61,12 @@ public final class Projection {
           data[i + 1] = r * StrictMath.sin(2.0 * StrictMath.PI * u2);
         }
       }
+      gaussians.add(g);
+    }
+    IntStream.range(0, gaussians.size()).parallel().forEach(b -> {
+      DMatrixRMaj g = gaussians.get(b);
+      int start = b * dims;
+      int m = g.numCols;
       QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(dims, m);
       if (!qr.decompose(g)) {
         throw new IllegalStateException("QR decomposition failed");
@@ -65,7 +77,7 @@ public final class Projection {
           rT[i * bits + start + j] = (float) q.get(i, j);
         }
       }
-    }
+    });
     return new Projection(dims, bits, seed, rT);
   }
 
