@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Reading and validating the command line's inputs. */
 final class Inputs {
@@ -52,25 +54,78 @@ final class Inputs {
     return encode(java.util.List.of(embeddings), neghash);
   }
 
-  /** Streams several files of one dimension through one encoder, as one snapshot, in order. */
+  /** Rows read ahead, at most, while the projection is still being made. */
+  private static final long READ_AHEAD_BYTES = 256L << 20;
+
+  /**
+   * Streams several files of one dimension through one encoder, as one snapshot, in order. The
+   * projection (a QR factorisation per block of hyperplanes, a third of a second at 1,024 bits) is
+   * made on another thread while the first rows are read; rows read meanwhile wait in memory, up
+   * to {@link #READ_AHEAD_BYTES}, and go to the encoder in order once it is ready.
+   */
   static Encoder.Encoded encode(java.util.List<Path> files, NegHash neghash) throws IOException {
     long[] first = shape(files.get(0));
-    Encoder enc = neghash.encoder((int) first[1]);
-    try (Encoder.Session s = enc.begin(Progress.NONE)) {
+    CompletableFuture<Encoder> making = CompletableFuture.supplyAsync(() -> neghash.encoder((int) first[1]));
+    java.util.List<float[]> ahead = new java.util.ArrayList<>();
+    java.util.List<Integer> aheadRows = new java.util.ArrayList<>();
+    long aheadBytes = 0;
+    long total = 0;
+    Encoder.Session s = null;
+    try {
       for (Path file : files) {
         try (Npy.FloatRowReader r = new Npy.FloatRowReader(Files.newInputStream(file))) {
-          if (r.rows() + s.rows() > Integer.MAX_VALUE / 64) {
-            throw new InvalidInputException("too many rows: " + (r.rows() + s.rows()));
+          total += r.rows();
+          if (total > Integer.MAX_VALUE / 64) {
+            throw new InvalidInputException("too many rows: " + total);
           }
           float[] chunk = new float[CHUNK_ROWS * r.cols()];
           int n;
           while ((n = r.next(chunk, CHUNK_ROWS)) > 0) {
+            if (s == null && !making.isDone() && aheadBytes < READ_AHEAD_BYTES) {
+              ahead.add(chunk);
+              aheadRows.add(n);
+              aheadBytes += 4L * chunk.length;
+              chunk = new float[chunk.length];
+              continue;
+            }
+            if (s == null) {
+              s = begin(making, ahead, aheadRows);
+            }
             s.add(chunk, n);
           }
         }
       }
+      if (s == null) {
+        s = begin(making, ahead, aheadRows);
+      }
       return s.finish();
+    } finally {
+      if (s != null) {
+        s.close();
+      }
+      making.cancel(false);
     }
+  }
+
+  /** Waits for the encoder, starts its session and adds the rows read ahead, in order. */
+  private static Encoder.Session begin(
+      CompletableFuture<Encoder> making, java.util.List<float[]> ahead, java.util.List<Integer> aheadRows) {
+    Encoder enc;
+    try {
+      enc = making.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+    Encoder.Session s = enc.begin(Progress.NONE);
+    for (int i = 0; i < ahead.size(); i++) {
+      s.add(ahead.get(i), aheadRows.get(i));
+    }
+    ahead.clear();
+    aheadRows.clear();
+    return s;
   }
 
   /** Loads a whole embeddings file (exact mining needs the floats), refusing NaN and infinities. */
