@@ -339,12 +339,12 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /**
-   * Caps each anchor's search at a distance estimated from a sample, so that the heap sees a few
-   * times k candidates instead of the ~k ln(N/k) a search from an empty list offers it (each offer
-   * leaves the vector loop, and the heap work was a third of the search). The sample is {@link
-   * #SAMPLE_RANGES} evenly spaced ranges of candidates (2,048 in all); an anchor's cap lies just
-   * past its j-th nearest admissible candidate among them, with j chosen so that about 3k
-   * candidates of the whole set are expected below the cap. Nothing depends on the estimate being
+   * Caps each anchor's search at a distance estimated from a sample, so that the heap is offered a
+   * few times k candidates instead of the more than k ln(N/k) a search from an empty list offers
+   * it (each offer leaves the vector loop, and the heap work was a third of the search). The
+   * sample is {@link #SAMPLE_RANGES} evenly spaced ranges of candidates (2,048 in all); an
+   * anchor's cap lies just past its j-th nearest admissible candidate among them, with j chosen so
+   * that about 3k candidates of the whole set are expected below the cap. Nothing depends on the estimate being
    * right: a list that does not fill up below its cap is searched again without one, and once a
    * quarter of a chunk's anchors were, the rest of the search goes without caps. Searches over
    * fewer than 8 times the sample's candidates are not capped.
