@@ -16,15 +16,17 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@code L} consecutive candidates), so XOR and popcount give {@code L} distances per vector with
  * no horizontal reduction; four anchors share every candidate load; candidates are walked in
  * tiles that stay in L2 while every anchor of a chunk passes over them; and a vector compare with
- * each anchor's current k-th distance (and its label) sends only the rare candidates that can enter
- * the top-k to the scalar heap. Candidates are still visited in ascending index order for every
- * anchor, so the heap sees exactly what {@link JavaKernels#hammingTopK} sees.
+ * each anchor's threshold (its current k-th distance, capped from a sample for codes of up to 8
+ * words: {@link #capFromSample}) and its label sends only the rare candidates that can enter the
+ * top-k to the scalar heap ({@link PackedHeaps}). Candidates are visited in ascending index order
+ * for every anchor and the heap keeps the k smallest (distance, id) pairs, so the lists are
+ * exactly {@link JavaKernels#hammingTopK}'s.
  *
  * <p>Projection and cosine vectorise over outputs (bits, resp. candidates), so each output lane is
  * accumulated over the input dimension in index order with a fused multiply-add, exactly as the
  * reference does: the floats are identical.
  *
- * <p>Long (about 850 lines) on purpose: each kernel is written out per word count and tile shape
+ * <p>Long (about 1,000 lines) on purpose: each kernel is written out per word count and tile shape
  * with no vector crossing a method call, because C2 boxes a vector that reaches a method it does
  * not inline; splitting the loops into helpers would bring that back.
  */
