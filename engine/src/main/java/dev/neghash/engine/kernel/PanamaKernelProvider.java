@@ -307,9 +307,11 @@ final class PanamaKernelProvider implements KernelProvider {
     long[] scratch = new long[4 * L];
     long[] masks = new long[4];
     long[] bc = new long[4 * w * L];
-    // Up to 8 words: from 16 on the distances cost so much more than the heap that the sample pass
-    // did not pay for itself (one-shot Fashion-MNIST search at b = 1024 about 5% slower with it).
-    if (lay.capping().get() && w <= 8) {
+    // Where the heap's share is large: up to 8 words, or k above twice the word count. At k = 32
+    // and 16 words the distances cost so much more than the heap that the sample pass did not pay
+    // for itself (one-shot Fashion-MNIST search at b = 1024 about 5% slower with it); at k = 128
+    // the heap takes k ln(N/k) ~ 800 offers per anchor from an empty list, and caps pay again.
+    if (lay.capping().get() && (w <= 8 || t.k > 2 * w)) {
       capFromSample(t, lay, heaps, from, to, scratch, masks, bc);
     }
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
@@ -351,7 +353,8 @@ final class PanamaKernelProvider implements KernelProvider {
    * that about 3k candidates of the whole set are expected below the cap. Nothing depends on the estimate being
    * right: a list that does not fill up below its cap is searched again without one, and once a
    * quarter of a chunk's anchors were, the rest of the search goes without caps. Searches over
-   * fewer than 8 times the sample's candidates, and codes of more than 8 words, are not capped.
+   * fewer than 8 times the sample's candidates are not capped, nor codes of more than 8 words
+   * unless k is above twice their word count.
    */
   private static void capFromSample(
       HammingTask t, HammingLayout lay, PackedHeaps heaps, int from, int to, long[] scratch,
