@@ -256,7 +256,10 @@ final class PanamaKernelProvider implements KernelProvider {
 
   // ---------------------------------------------------------------- Hamming top-k
 
-  /** Candidate codes interleaved by {@code L}, plus labels padded to whole blocks. */
+  /**
+   * Candidate codes interleaved by {@code L}, labels padded to whole blocks, and whether the
+   * search still caps its anchors ({@link #capFromSample}; shared by the search's chunks).
+   */
   private record HammingLayout(long[] codes, int[] labels, int blocks, AtomicBoolean capping) {}
 
   private static HammingLayout hammingLayout(TopKTask task) {
@@ -350,11 +353,11 @@ final class PanamaKernelProvider implements KernelProvider {
    * it (each offer leaves the vector loop, and the heap work was a third of the search). The
    * sample is {@link #SAMPLE_RANGES} evenly spaced ranges of candidates (2,048 in all); an
    * anchor's cap lies just past its j-th nearest admissible candidate among them, with j chosen so
-   * that about 3k candidates of the whole set are expected below the cap. Nothing depends on the estimate being
-   * right: a list that does not fill up below its cap is searched again without one, and once a
-   * quarter of a chunk's anchors were, the rest of the search goes without caps. Searches over
-   * fewer than 8 times the sample's candidates are not capped, nor codes of more than 8 words
-   * unless k is above twice their word count.
+   * that about 3k candidates of the whole set are expected below the cap. Nothing depends on the
+   * estimate being right: a list that does not fill up below its cap is searched again without
+   * one, and once a quarter of a chunk's anchors were, the rest of the search goes without caps.
+   * Searches over fewer than 8 times the sample's candidates are not capped; the caller leaves out
+   * codes of more than 8 words unless k is above twice their word count.
    */
   private static void capFromSample(
       HammingTask t, HammingLayout lay, PackedHeaps heaps, int from, int to, long[] scratch,
@@ -367,7 +370,7 @@ final class PanamaKernelProvider implements KernelProvider {
     if (j >= t.k) {
       return;
     }
-    PackedHeaps sample = new PackedHeaps(from, to, Math.max(1, j));
+    PackedHeaps sample = new PackedHeaps(from, to, j);
     int stride = lay.blocks / SAMPLE_RANGES;
     for (int r = 0; r < SAMPLE_RANGES; r++) {
       int tb = r * stride;
@@ -390,7 +393,7 @@ final class PanamaKernelProvider implements KernelProvider {
 
   /**
    * Walks blocks {@code [tb, te)} for anchors {@code a .. a+3}. The vector loops ({@link #find4}
-   * and its forms for 1, 2 and 4 words, picked by the code length) make no calls and take no
+   * and its forms for 1, 2, 4 and 8 words, picked by the code length) make no calls and take no
    * vector arguments, so nothing they hold in registers is ever boxed, whatever C2 decides to
    * inline; they return at the first block where some anchor has an admissible-label candidate
    * nearer than its current k-th, and the scalar heap work happens here.

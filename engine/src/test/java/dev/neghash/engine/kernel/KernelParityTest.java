@@ -114,9 +114,9 @@ class KernelParityTest {
   /**
    * Searches over enough candidates (20,000) that the vector provider caps each anchor at a
    * distance estimated from a sample: lists still equal the reference's, with few labels, with
-   * every item its own label, and when the sample is loaded with near copies of some anchors
-   * (16 copies of each of anchors 0-3, placed at the starts of the sampled ranges for 4- and
-   * 8-lane vectors), so that their caps are too tight and their lists are searched again.
+   * every item its own label, and when each sampled range but the first holds 2 exact copies of
+   * each of anchors 0-3 (for 4- and 8-lane vectors; up to 28 copies in all), so that at k = 32
+   * their caps are too tight and their lists are searched again.
    */
   @ParameterizedTest(name = "{0} b={1} k={2} sparse={3}")
   @MethodSource("cappedShapes")
@@ -127,17 +127,7 @@ class KernelParityTest {
     int w = c.wordsPerCode();
     long[] words = c.words().clone();
     int[] labels = TestData.labels(n, 5, n);
-    for (int lanes : new int[] {4, 8}) {
-      int blocks = (n + lanes - 1) / lanes;
-      for (int r = 0; r < 8; r++) {
-        for (int j = 0; j < 8; j++) {
-          int copy = r * (blocks / 8) * lanes + 1 + j;
-          int of = j % 4;
-          System.arraycopy(words, of * w, words, copy * w, w);
-          labels[copy] = labels[of] + 1;
-        }
-      }
-    }
+    copyIntoSampledRanges(words, labels, n, w, 4);
     int[] own = new int[n];
     for (int i = 0; i < n; i++) {
       own[i] = i;
@@ -146,18 +136,10 @@ class KernelParityTest {
     Exclusions ownLabels = new Exclusions(true, java.util.Arrays.copyOf(own, anchors), own, null, null);
     for (Exclusions ex : List.of(fewLabels, ownLabels, Exclusions.selfOnly(),
         fewLabels.withPositivePairs(anchors, new int[] {0, 1}, new int[] {n - 1, 2}))) {
-      int[] refIds = new int[anchors * k];
-      int[] refDist = new int[anchors * k];
-      int[] ids = new int[anchors * k];
-      int[] dist = new int[anchors * k];
-      long[] anchorWords = java.util.Arrays.copyOf(words, anchors * w);
-      JavaKernels.hammingTopK(
-          new HammingTask(anchorWords, anchors, words, n, w, ex, k, refIds, refDist), 0, anchors);
-      HammingTask t = new HammingTask(anchorWords, anchors, words, n, w, ex, k, ids, dist);
-      p.hammingTopK(t, 0, 64);
-      p.hammingTopK(t, 64, anchors);
-      assertThat(ids).containsExactly(refIds);
-      assertThat(dist).containsExactly(refDist);
+      assertMatchesReference(words, n, w, anchors, ex, k, t -> {
+        p.hammingTopK(t, 0, 64);
+        p.hammingTopK(t, 64, anchors);
+      });
     }
   }
 
@@ -173,15 +155,25 @@ class KernelParityTest {
   void hammingTopKMatchesWhenTheSampleMisleads(KernelProvider p) {
     int n = 20_000;
     int anchors = 300;
-    int k = 40;
     PackedCodes c = TestData.codes(n, 256, 77, false);
     int w = c.wordsPerCode();
     long[] words = c.words().clone();
     int[] labels = TestData.labels(n, 5, n);
+    copyIntoSampledRanges(words, labels, n, w, 64);
+    Exclusions ex = new Exclusions(true, java.util.Arrays.copyOf(labels, anchors), labels, null, null);
+    assertMatchesReference(words, n, w, anchors, ex, 40, t -> p.hammingTopK(t, 1, dev.neghash.engine.Progress.NONE));
+  }
+
+  /**
+   * Writes 2 exact copies of each of items {@code 0 .. count-1} into each candidate range the
+   * vector provider samples but the first (a range starts every eighth of the blocks, for 4- and
+   * 8-lane vectors), just after its first item, each with a label one above its original's.
+   */
+  private static void copyIntoSampledRanges(long[] words, int[] labels, int n, int w, int count) {
     for (int lanes : new int[] {4, 8}) {
       int blocks = (n + lanes - 1) / lanes;
       for (int r = 1; r < 8; r++) {
-        for (int q = 0; q < 64; q++) {
+        for (int q = 0; q < count; q++) {
           for (int copy = 0; copy < 2; copy++) {
             int at = r * (blocks / 8) * lanes + 1 + 2 * q + copy;
             System.arraycopy(words, q * w, words, at * w, w);
@@ -190,15 +182,21 @@ class KernelParityTest {
         }
       }
     }
-    Exclusions ex = new Exclusions(true, java.util.Arrays.copyOf(labels, anchors), labels, null, null);
+  }
+
+  /**
+   * Runs {@code search} on a top-k task of the first {@code anchors} items against all {@code n}
+   * and checks its lists against the Java reference's.
+   */
+  private static void assertMatchesReference(long[] words, int n, int w, int anchors, Exclusions ex, int k,
+      java.util.function.Consumer<HammingTask> search) {
     long[] anchorWords = java.util.Arrays.copyOf(words, anchors * w);
     int[] refIds = new int[anchors * k];
     int[] refDist = new int[anchors * k];
     int[] ids = new int[anchors * k];
     int[] dist = new int[anchors * k];
     JavaKernels.hammingTopK(new HammingTask(anchorWords, anchors, words, n, w, ex, k, refIds, refDist), 0, anchors);
-    p.hammingTopK(new HammingTask(anchorWords, anchors, words, n, w, ex, k, ids, dist), 1,
-        dev.neghash.engine.Progress.NONE);
+    search.accept(new HammingTask(anchorWords, anchors, words, n, w, ex, k, ids, dist));
     assertThat(ids).containsExactly(refIds);
     assertThat(dist).containsExactly(refDist);
   }
