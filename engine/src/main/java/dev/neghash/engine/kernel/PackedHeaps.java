@@ -19,14 +19,25 @@ final class PackedHeaps {
   private final long[] keys;
   private final int k;
   private final int from;
+  /**
+   * Whether candidates may come in any id order: then one at the k-th distance may still win on
+   * id, and {@link #threshold} lets it through to {@link #enters}.
+   */
+  private final boolean anyOrder;
   /** Per anchor, a distance no kept entry reaches (see {@link #cap}); null when none is set. */
   private int[] caps;
 
-  /** Empty heaps for anchors {@code [from, to)}. */
+  /** Empty heaps for anchors {@code [from, to)}, offered candidates in ascending id order. */
   PackedHeaps(int from, int to, int k) {
+    this(from, to, k, false);
+  }
+
+  /** Empty heaps for anchors {@code [from, to)}; {@code anyOrder}: candidates come in any id order. */
+  PackedHeaps(int from, int to, int k, boolean anyOrder) {
     this.keys = new long[(to - from) * k];
     this.k = k;
     this.from = from;
+    this.anyOrder = anyOrder;
     Arrays.fill(keys, EMPTY);
   }
 
@@ -40,11 +51,15 @@ final class PackedHeaps {
   }
 
   /**
-   * The distance a candidate must be below to be worth offering to anchor a: its k-th distance,
-   * or its cap when that is lower.
+   * The distance a candidate must be below to be worth offering to anchor a: its k-th distance
+   * (one more when candidates come in any id order, as a tie may win on id), or its cap when that
+   * is lower.
    */
   int threshold(int a) {
     int t = kth(a);
+    if (anyOrder && t != JavaKernels.EMPTY_DIST) {
+      t++;
+    }
     return caps == null ? t : Math.min(t, caps[a - from]);
   }
 
@@ -112,9 +127,14 @@ final class PackedHeaps {
    * {@code a * k}; slots never filled become -1 in both.
    */
   void finish(int a, int[] dist, int[] ids) {
+    finish(a, a, dist, ids);
+  }
+
+  /** {@link #finish(int, int[], int[])} into result row {@code row}. */
+  void finish(int a, int row, int[] dist, int[] ids) {
     int base = (a - from) * k;
     Arrays.sort(keys, base, base + k);
-    int out = a * k;
+    int out = row * k;
     for (int i = 0; i < k; i++) {
       long key = keys[base + i];
       if (key == EMPTY) {

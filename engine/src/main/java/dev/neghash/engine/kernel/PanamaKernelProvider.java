@@ -18,15 +18,18 @@ import jdk.incubator.vector.VectorSpecies;
  * tiles that stay in L2 while every anchor of a chunk passes over them; and a vector compare with
  * each anchor's threshold (its current k-th distance, capped from a sample for codes of up to 8
  * words: {@link #capFromSample}) and its label sends only the rare candidates that can enter the
- * top-k to the scalar heap ({@link PackedHeaps}). Candidates are visited in ascending index order
- * for every anchor and the heap keeps the k smallest (distance, id) pairs, so the lists are
- * exactly {@link JavaKernels#hammingTopK}'s.
+ * top-k to the scalar heap ({@link PackedHeaps}). With coarse labels (at least {@value
+ * #GROUP_MIN_MEAN} candidates per label on average) candidates are laid out by label and anchors
+ * taken in label order, so four anchors of one label skip the blocks holding only their label and
+ * need no label test elsewhere. The heap keeps the k smallest (distance, id) pairs whatever the
+ * order of the offers (candidates at the k-th distance are offered too where they are not visited
+ * in id order), so the lists are exactly {@link JavaKernels#hammingTopK}'s.
  *
  * <p>Projection and cosine vectorise over outputs (bits, resp. candidates), so each output lane is
  * accumulated over the input dimension in index order with a fused multiply-add, exactly as the
  * reference does: the floats are identical.
  *
- * <p>Long (about 1,000 lines) on purpose: each kernel is written out per word count and tile shape
+ * <p>Long (about 1,200 lines) on purpose: each kernel is written out per word count and tile shape
  * with no vector crossing a method call, because C2 boxes a vector that reaches a method it does
  * not inline; splitting the loops into helpers would bring that back.
  */
@@ -257,20 +260,105 @@ final class PanamaKernelProvider implements KernelProvider {
   // ---------------------------------------------------------------- Hamming top-k
 
   /**
-   * Candidate codes interleaved by {@code L}, labels padded to whole blocks, and whether the
-   * search still caps its anchors ({@link #capFromSample}; shared by the search's chunks).
+   * Candidate codes interleaved by {@code L} ({@code ids[p]}: the candidate at position p, or
+   * null where positions are ids), labels padded to whole blocks, whether candidates are grouped
+   * by label ({@link #grouping}), the sampled candidates that cap the search ({@link
+   * #capFromSample}; null where none are) and whether the search still caps its anchors (shared by
+   * the search's chunks).
    */
-  private record HammingLayout(long[] codes, int[] labels, int blocks, AtomicBoolean capping) {}
+  private record HammingLayout(
+      long[] codes, int[] labels, int[] ids, int blocks, boolean grouped, HammingLayout sample,
+      AtomicBoolean capping) {}
+
+  /**
+   * Anchors in the order the search takes them: position p is anchor {@code rows[p]} (anchor p
+   * where rows is null), with label {@code labels[p]}; with grouped candidates, {@code [lo[p],
+   * hi[p])} are the positions of the candidates with its label.
+   */
+  private record Anchors(int[] labels, int[] rows, int[] lo, int[] hi) {
+    int row(int p) {
+      return rows == null ? p : rows[p];
+    }
+  }
+
+  /**
+   * Smallest mean number of candidates per label for which a labelled search groups candidates by
+   * label: each anchor then skips the whole blocks of its own label and tests labels only in the
+   * two blocks at its group's ends, but ties with the k-th distance have to be offered too
+   * (candidates no longer come in id order). At 64 a group spans eight blocks of 8 candidates or
+   * more, so most of its blocks hold one label; with finer labels the search keeps id order.
+   */
+  private static final int GROUP_MIN_MEAN = 64;
+
+  /**
+   * The candidates' positions grouped by label (by label, then id), or null where the search
+   * keeps id order: no labels, or labels too fine for groups to pay.
+   */
+  private static int[] grouping(TopKTask t) {
+    int[] labels = t.candidateLabels;
+    int n = t.candidates;
+    if (labels == null || n < 2 * GROUP_MIN_MEAN) {
+      return null;
+    }
+    long[] keys = sortedByLabel(labels, 0, n);
+    int distinct = 1;
+    for (int i = 1; i < n; i++) {
+      if ((int) (keys[i] >> 32) != (int) (keys[i - 1] >> 32)) {
+        distinct++;
+      }
+    }
+    if ((long) distinct * GROUP_MIN_MEAN > n) {
+      return null;
+    }
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) keys[i];
+    }
+    return order;
+  }
+
+  /** {@code label << 32 | index} for indices {@code [from, to)}, sorted: by label, then index. */
+  private static long[] sortedByLabel(int[] labels, int from, int to) {
+    long[] keys = new long[to - from];
+    for (int i = from; i < to; i++) {
+      keys[i - from] = ((long) labels[i] << 32) | i;
+    }
+    java.util.Arrays.sort(keys);
+    return keys;
+  }
 
   private static HammingLayout hammingLayout(TopKTask task) {
     HammingTask t = (HammingTask) task;
+    int[] order = grouping(t);
+    HammingLayout sample = null;
+    int sampleBlocks = SAMPLE_RANGES * SAMPLE_RANGE_BLOCKS;
+    int blocks = (t.candidates + L - 1) / L;
+    if (blocks >= 8 * sampleBlocks) {
+      int stride = blocks / SAMPLE_RANGES;
+      int[] picked = new int[sampleBlocks * L];
+      for (int r = 0, i = 0; r < SAMPLE_RANGES; r++) {
+        for (int c = r * stride * L; c < (r * stride + SAMPLE_RANGE_BLOCKS) * L; c++) {
+          picked[i++] = c;
+        }
+      }
+      sample = interleave(t, picked, false, null);
+    }
+    return interleave(t, order, order != null, sample);
+  }
+
+  /**
+   * The layout of candidates {@code order} (all in id order where null); positions past the last
+   * candidate read id -1 (or ids past the last, where positions are ids).
+   */
+  private static HammingLayout interleave(HammingTask t, int[] order, boolean grouped, HammingLayout sample) {
     int w = t.words;
-    int n = t.candidates;
+    int n = order == null ? t.candidates : order.length;
     int blocks = (n + L - 1) / L;
     long[] inter = new long[blocks * w * L];
-    for (int c = 0; c < n; c++) {
-      int blk = c / L;
-      int lane = c % L;
+    for (int p = 0; p < n; p++) {
+      int c = order == null ? p : order[p];
+      int blk = p / L;
+      int lane = p % L;
       for (int q = 0; q < w; q++) {
         inter[(blk * w + q) * L + lane] = t.candidateCodes[c * w + q];
       }
@@ -278,23 +366,85 @@ final class PanamaKernelProvider implements KernelProvider {
     int[] labels = null;
     if (t.candidateLabels != null) {
       labels = new int[blocks * L];
-      System.arraycopy(t.candidateLabels, 0, labels, 0, n);
+      for (int p = 0; p < n; p++) {
+        labels[p] = t.candidateLabels[order == null ? p : order[p]];
+      }
     }
-    return new HammingLayout(inter, labels, blocks, new AtomicBoolean(true));
+    int[] ids = null;
+    if (order != null) {
+      ids = new int[blocks * L];
+      java.util.Arrays.fill(ids, -1);
+      System.arraycopy(order, 0, ids, 0, n);
+    }
+    return new HammingLayout(inter, labels, ids, blocks, grouped, sample, new AtomicBoolean(true));
+  }
+
+  /**
+   * Anchor rows {@code [from, to)} in search order: as they are, or, where candidates are grouped
+   * by label, by label too (so that four anchors in a row mostly share one).
+   */
+  private static Anchors anchors(HammingTask t, HammingLayout lay, int from, int to) {
+    if (!lay.grouped()) {
+      return new Anchors(t.anchorLabels, null, null, null);
+    }
+    int m = to - from;
+    long[] keys = sortedByLabel(t.anchorLabels, from, to);
+    int[] labels = new int[m];
+    int[] rows = new int[m];
+    int[] lo = new int[m];
+    int[] hi = new int[m];
+    int[] cl = lay.labels();
+    int n = t.candidates;
+    for (int p = 0; p < m; p++) {
+      int row = (int) keys[p];
+      int label = (int) (keys[p] >> 32);
+      rows[p] = row;
+      labels[p] = label;
+      if (p > 0 && label == labels[p - 1]) {
+        lo[p] = lo[p - 1];
+        hi[p] = hi[p - 1];
+      } else {
+        lo[p] = firstAtLeast(cl, n, label);
+        hi[p] = firstAtLeast(cl, n, label + 1L);
+      }
+    }
+    return new Anchors(labels, rows, lo, hi);
+  }
+
+  /** The first position in sorted {@code labels[0, n)} whose label is at least {@code label}. */
+  private static int firstAtLeast(int[] labels, int n, long label) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (labels[mid] < label) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** Rows {@code [from, to)}; lays the candidates out for this call alone (the whole-task method does it once). */
   @Override
   public void hammingTopK(HammingTask t, int from, int to) {
-    hammingRows(t, hammingLayout(t), from, to);
+    HammingLayout lay = hammingLayout(t);
+    Anchors anc = anchors(t, lay, from, to);
+    if (lay.grouped()) {
+      hammingRows(t, lay, anc, 0, to - from);
+    } else {
+      hammingRows(t, lay, anc, from, to);
+    }
   }
 
   @Override
   public void hammingTopK(HammingTask t, int threads, Progress progress) {
     HammingLayout lay = hammingLayout(t);
+    Anchors anc = anchors(t, lay, 0, t.anchors());
     Parallel.forRange(threads, t.anchors(), ANCHORS_PER_CHUNK, (from, to) -> {
       progress.checkCancelled();
-      hammingRows(t, lay, from, to);
+      hammingRows(t, lay, anc, from, to);
       progress.advance(to - from);
     });
   }
@@ -303,28 +453,31 @@ final class PanamaKernelProvider implements KernelProvider {
   private static final int SAMPLE_RANGES = 8;
   private static final int SAMPLE_RANGE_BLOCKS = 256 / SAMPLE_RANGES * 8 / L;
 
-  private void hammingRows(HammingTask t, HammingLayout lay, int from, int to) {
-    PackedHeaps heaps = new PackedHeaps(from, to, t.k);
+  /** Anchors at positions {@code [from, to)}. */
+  private void hammingRows(HammingTask t, HammingLayout lay, Anchors anc, int from, int to) {
+    PackedHeaps heaps = new PackedHeaps(from, to, t.k, lay.grouped());
     int w = t.words;
     int tileBlocks = Math.max(1, TILE_BYTES / (w * L * 8));
     long[] scratch = new long[4 * L];
     long[] masks = new long[4];
     long[] bc = new long[4 * w * L];
+    long[] quad = new long[4 * w];
+    int[] quadLabels = new int[4];
     // Where the heap's share is large: up to 8 words, or k above twice the word count. At k = 32
     // and 16 words the distances cost so much more than the heap that the sample pass did not pay
     // for itself (one-shot Fashion-MNIST search at b = 1024 about 5% slower with it); at k = 128
     // the heap takes k ln(N/k) ~ 800 offers per anchor from an empty list, and caps pay again.
-    if (lay.capping().get() && (w <= 8 || t.k > 2 * w)) {
-      capFromSample(t, lay, heaps, from, to, scratch, masks, bc);
+    if (lay.sample() != null && lay.capping().get() && (w <= 8 || t.k > 2 * w)) {
+      capFromSample(t, lay, anc, heaps, from, to, scratch, masks, bc, quad, quadLabels);
     }
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
       int te = Math.min(lay.blocks, tb + tileBlocks);
       int a = from;
       for (; a + 4 <= to; a += 4) {
-        scan4(t, lay, heaps, a, tb, te, scratch, masks, bc);
+        scan4(t, lay, anc, heaps, a, tb, te, scratch, masks, bc, quad, quadLabels);
       }
       for (; a < to; a++) {
-        scan1(t, lay, heaps, a, tb, te, scratch);
+        scan1(t, lay, anc, heaps, a, tb, te, scratch);
       }
     }
     int again = 0;
@@ -335,10 +488,10 @@ final class PanamaKernelProvider implements KernelProvider {
         again++;
         heaps.reset(a);
         for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
-          scan1(t, lay, heaps, a, tb, Math.min(lay.blocks, tb + tileBlocks), scratch);
+          scan1(t, lay, anc, heaps, a, tb, Math.min(lay.blocks, tb + tileBlocks), scratch);
         }
       }
-      heaps.finish(a, t.outDist, t.outIds);
+      heaps.finish(a, anc.row(a), t.outDist, t.outIds);
     }
     if (again * 4 > to - from) {
       // The sample misleads on these data (a quarter of the anchors searched twice): the rest of
@@ -351,7 +504,7 @@ final class PanamaKernelProvider implements KernelProvider {
    * Caps each anchor's search at a distance estimated from a sample, so that the heap is offered a
    * few times k candidates instead of the more than k ln(N/k) a search from an empty list offers
    * it (each offer leaves the vector loop, and the heap work was a third of the search). The
-   * sample is {@link #SAMPLE_RANGES} evenly spaced ranges of candidates (2,048 in all); an
+   * sample is {@link #SAMPLE_RANGES} evenly spaced ranges of candidates by id (2,048 in all); an
    * anchor's cap lies just past its j-th nearest admissible candidate among them, with j chosen so
    * that about 3k candidates of the whole set are expected below the cap. Nothing depends on the
    * estimate being right: a list that does not fill up below its cap is searched again without
@@ -360,31 +513,23 @@ final class PanamaKernelProvider implements KernelProvider {
    * codes of more than 8 words unless k is above twice their word count.
    */
   private static void capFromSample(
-      HammingTask t, HammingLayout lay, PackedHeaps heaps, int from, int to, long[] scratch,
-      long[] masks, long[] bc) {
-    int sampleBlocks = SAMPLE_RANGES * SAMPLE_RANGE_BLOCKS;
-    if (lay.blocks < 8 * sampleBlocks) {
-      return;
-    }
-    int j = (int) Math.ceil(3.0 * t.k * sampleBlocks / lay.blocks);
+      HammingTask t, HammingLayout lay, Anchors anc, PackedHeaps heaps, int from, int to,
+      long[] scratch, long[] masks, long[] bc, long[] quad, int[] quadLabels) {
+    HammingLayout sample = lay.sample();
+    int j = (int) Math.ceil(3.0 * t.k * sample.blocks / lay.blocks);
     if (j >= t.k) {
       return;
     }
-    PackedHeaps sample = new PackedHeaps(from, to, j);
-    int stride = lay.blocks / SAMPLE_RANGES;
-    for (int r = 0; r < SAMPLE_RANGES; r++) {
-      int tb = r * stride;
-      int te = tb + SAMPLE_RANGE_BLOCKS;
-      int a = from;
-      for (; a + 4 <= to; a += 4) {
-        scan4(t, lay, sample, a, tb, te, scratch, masks, bc);
-      }
-      for (; a < to; a++) {
-        scan1(t, lay, sample, a, tb, te, scratch);
-      }
+    PackedHeaps sampled = new PackedHeaps(from, to, j);
+    int a = from;
+    for (; a + 4 <= to; a += 4) {
+      scan4(t, sample, anc, sampled, a, 0, sample.blocks, scratch, masks, bc, quad, quadLabels);
     }
-    for (int a = from; a < to; a++) {
-      int jth = sample.kth(a);
+    for (; a < to; a++) {
+      scan1(t, sample, anc, sampled, a, 0, sample.blocks, scratch);
+    }
+    for (a = from; a < to; a++) {
+      int jth = sampled.kth(a);
       if (jth != JavaKernels.EMPTY_DIST) {
         heaps.cap(a, jth + 1);
       }
@@ -392,29 +537,57 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /**
-   * Walks blocks {@code [tb, te)} for anchors {@code a .. a+3}. The vector loops ({@link #find4}
-   * and its forms for 1, 2, 4 and 8 words, picked by the code length) make no calls and take no
-   * vector arguments, so nothing they hold in registers is ever boxed, whatever C2 decides to
-   * inline; they return at the first block where some anchor has an admissible-label candidate
-   * nearer than its current k-th, and the scalar heap work happens here.
+   * Walks blocks {@code [tb, te)} for anchors at positions {@code a .. a+3}. Where candidates are
+   * grouped by label and the four anchors share one, the blocks holding only that label are
+   * skipped and labels are tested only in the blocks at the group's two ends.
    */
   private static void scan4(
-      HammingTask t, HammingLayout lay, PackedHeaps heaps, int a, int tb, int te, long[] scratch,
-      long[] masks, long[] bc) {
+      HammingTask t, HammingLayout lay, Anchors anc, PackedHeaps heaps, int a, int tb, int te,
+      long[] scratch, long[] masks, long[] bc, long[] quad, int[] quadLabels) {
     final int w = t.words;
-    final long[] ac = t.anchorCodes;
-    final long[] inter = lay.codes;
-    final int[] labels = lay.labels;
-    final int[] al = t.anchorLabels;
+    final int[] al = anc.labels();
+    // The four anchors' codes side by side, and their labels, for the vector loops.
+    for (int j = 0; j < 4; j++) {
+      System.arraycopy(t.anchorCodes, anc.row(a + j) * w, quad, j * w, w);
+      quadLabels[j] = al != null ? al[a + j] : 0;
+    }
     if (w != 1 && w != 2 && w != 4) {
       // The four anchors' words, each repeated across a vector: the generic loop XORs with vector
       // loads instead of moving every word through a general register into a broadcast.
       for (int j = 0; j < 4; j++) {
         for (int q = 0; q < w; q++) {
-          java.util.Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, ac[(a + j) * w + q]);
+          java.util.Arrays.fill(bc, (j * w + q) * L, (j * w + q + 1) * L, quad[j * w + q]);
         }
       }
     }
+    if (!lay.grouped() || al[a] != al[a + 3]) {
+      walk4(t, lay, heaps, a, tb, te, lay.labels(), scratch, masks, bc, quad, quadLabels, anc);
+      return;
+    }
+    // Blocks [first, last) hold the anchors' label, [inLo, inHi) nothing else.
+    int lo = anc.lo()[a];
+    int hi = anc.hi()[a];
+    int first = lo / L;
+    int inLo = (lo + L - 1) / L;
+    int inHi = Math.max(inLo, hi / L);
+    int last = Math.max(inHi, (hi + L - 1) / L);
+    walk4(t, lay, heaps, a, tb, Math.min(te, first), null, scratch, masks, bc, quad, quadLabels, anc);
+    walk4(t, lay, heaps, a, Math.max(tb, first), Math.min(te, inLo), lay.labels(), scratch, masks, bc, quad,
+        quadLabels, anc);
+    walk4(t, lay, heaps, a, Math.max(tb, inHi), Math.min(te, last), lay.labels(), scratch, masks, bc, quad,
+        quadLabels, anc);
+    walk4(t, lay, heaps, a, Math.max(tb, last), te, null, scratch, masks, bc, quad, quadLabels, anc);
+  }
+
+  /**
+   * {@link #scan4} over blocks {@code [tb, te)} with the four anchors' codes in {@code quad} (and
+   * {@code bc}) and labels in {@code ql}, testing labels where {@code labels} is not null.
+   */
+  private static void walk4(
+      HammingTask t, HammingLayout lay, PackedHeaps heaps, int a, int tb, int te, int[] labels,
+      long[] scratch, long[] masks, long[] bc, long[] quad, int[] ql, Anchors anc) {
+    final int w = t.words;
+    final long[] inter = lay.codes;
     int blk = tb;
     while (blk < te) {
       long th0 = heaps.threshold(a);
@@ -422,18 +595,18 @@ final class PanamaKernelProvider implements KernelProvider {
       long th2 = heaps.threshold(a + 2);
       long th3 = heaps.threshold(a + 3);
       blk = switch (w) {
-        case 1 -> find4w1(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
-        case 2 -> find4w2(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
-        case 4 -> find4w4(inter, labels, al, ac, a, blk, te, th0, th1, th2, th3, scratch, masks);
-        case 8 -> find4w8(inter, labels, al, bc, a, blk, te, th0, th1, th2, th3, scratch, masks);
-        default -> find4(inter, labels, al, bc, w, a, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 1 -> find4w1(inter, labels, ql, quad, 0, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 2 -> find4w2(inter, labels, ql, quad, 0, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 4 -> find4w4(inter, labels, ql, quad, 0, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 8 -> find4w8(inter, labels, ql, bc, 0, blk, te, th0, th1, th2, th3, scratch, masks);
+        default -> find4(inter, labels, ql, bc, w, 0, blk, te, th0, th1, th2, th3, scratch, masks);
       };
       if (blk >= te) {
         break;
       }
       for (int j = 0; j < 4; j++) {
         if (masks[j] != 0) {
-          offer(t, heaps, a + j, blk, scratch, j * L, masks[j]);
+          offer(t, lay, anc, heaps, a + j, blk, scratch, j * L, masks[j]);
         }
       }
       blk++;
@@ -442,9 +615,9 @@ final class PanamaKernelProvider implements KernelProvider {
 
   /**
    * Returns the first block in {@code [blk, te)} where one of anchors {@code a .. a+3} has a
-   * candidate of another label strictly nearer than its threshold {@code th}, with the masks and
-   * the four distance vectors stored; or {@code te}. Strictly nearer is exact: candidates come in
-   * ascending index order, so one at the k-th distance can never win on index.
+   * candidate of another label strictly nearer than its threshold {@code th} ({@link
+   * PackedHeaps#threshold}), with the masks and the four distance vectors stored; or {@code te}.
+   * Labels are not tested where {@code labels} is null.
    */
   // Keep these loops free of calls and vector arguments: C2 inlines every Vector API call through
   // several levels, and a vector that reaches a method it does not inline is boxed on the heap.
@@ -772,13 +945,14 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   private static void scan1(
-      HammingTask t, HammingLayout lay, PackedHeaps heaps, int a, int tb, int te, long[] scratch) {
+      HammingTask t, HammingLayout lay, Anchors anc, PackedHeaps heaps, int a, int tb, int te,
+      long[] scratch) {
     final int w = t.words;
     final long[] ac = t.anchorCodes;
     final long[] inter = lay.codes;
     final int[] labels = lay.labels;
-    final int o0 = a * w;
-    final int l0 = labels != null ? t.anchorLabels[a] : 0;
+    final int o0 = anc.row(a) * w;
+    final int l0 = labels != null ? anc.labels()[a] : 0;
     for (int blk = tb; blk < te; blk++) {
       int base = blk * w * L;
       LongVector s0 = LongVector.zero(LS);
@@ -792,29 +966,35 @@ final class PanamaKernelProvider implements KernelProvider {
       }
       if (m0 != 0) {
         s0.intoArray(scratch, 0);
-        offer(t, heaps, a, blk, scratch, 0, m0);
+        offer(t, lay, anc, heaps, a, blk, scratch, 0, m0);
       }
     }
   }
 
-  /** Offers the lanes set in {@code mask} (distances at {@code scratch[off..]}) to anchor a's heap. */
+  /**
+   * Offers the lanes set in {@code mask} (distances at {@code scratch[off..]}) to the heap of the
+   * anchor at position a.
+   */
   private static void offer(
-      HammingTask t, PackedHeaps heaps, int a, int blk, long[] scratch, int off, long mask) {
+      HammingTask t, HammingLayout lay, Anchors anc, PackedHeaps heaps, int a, int blk, long[] scratch,
+      int off, long mask) {
+    final int row = anc.row(a);
+    final int[] ids = lay.ids;
     long m = mask;
     while (m != 0) {
       int lane = Long.numberOfTrailingZeros(m);
       m &= m - 1;
-      int c = blk * L + lane;
-      if (c >= t.candidates || (t.excludeSelf && c == a)) {
+      int p = blk * L + lane;
+      int c = ids == null ? p : ids[p];
+      if (c < 0 || c >= t.candidates || (t.excludeSelf && c == row)) {
         continue;
       }
       long key = PackedHeaps.key((int) scratch[off + lane], c);
-      if (heaps.enters(a, key) && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, a, c)) {
+      if (heaps.enters(a, key) && !JavaKernels.isListed(t.positiveOffsets, t.positiveIds, row, c)) {
         heaps.replaceTop(a, key);
       }
     }
   }
-
   // ---------------------------------------------------------------- exact cosine top-k
 
   /** Candidate vectors interleaved by {@code CU}: {@code v[(blk*d + i)*CU + lane]}. */

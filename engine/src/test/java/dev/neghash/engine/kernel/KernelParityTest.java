@@ -164,6 +164,58 @@ class KernelParityTest {
     assertMatchesReference(words, n, w, anchors, ex, 40, t -> p.hammingTopK(t, 1, dev.neghash.engine.Progress.NONE));
   }
 
+  static Stream<Arguments> groupedShapes() {
+    return others().stream().flatMap(p -> Stream.of(
+        Arguments.of(p, 64, 40, true), Arguments.of(p, 128, 9, true), Arguments.of(p, 256, 32, false),
+        Arguments.of(p, 512, 100, true), Arguments.of(p, 1024, 17, false)));
+  }
+
+  /**
+   * Labels coarse enough that the vector provider groups candidates by label (so they no longer
+   * come in id order, and ties with the k-th distance must still go to the smaller id): negative
+   * labels, a label held by only two items (a group of four anchors with mixed labels), sparse
+   * codes with many equal distances, positive pairs; all pairs, and queries against a reference
+   * where one query label is absent from the reference. Lists equal the reference's, through the
+   * per-range and the whole-task methods.
+   */
+  @ParameterizedTest(name = "{0} b={1} k={2} sparse={3}")
+  @MethodSource("groupedShapes")
+  void hammingTopKMatchesWithCandidatesGroupedByLabel(KernelProvider p, int bits, int k, boolean sparse) {
+    int n = 1501;
+    PackedCodes c = TestData.codes(n, bits, bits * 7L + k, sparse);
+    int w = c.wordsPerCode();
+    long[] words = c.words();
+    int[] labels = TestData.labels(n, 4, bits);
+    for (int i = 0; i < n; i++) {
+      labels[i] -= 2;
+    }
+    labels[5] = 99;
+    labels[1000] = 99;
+    Exclusions all = Exclusions.labels(labels).withPositivePairs(n, new int[] {0, 7, 9}, new int[] {3, n - 2, n / 2});
+    assertMatchesReference(words, n, w, n, all, k, t -> p.hammingTopK(t, 2, dev.neghash.engine.Progress.NONE));
+    assertMatchesReference(words, n, w, n, Exclusions.labels(labels), k, t -> {
+      for (int from = 0, step = 5; from < n; from += step, step = step * 2 + 3) {
+        p.hammingTopK(t, from, Math.min(n, from + step));
+      }
+    });
+
+    int queries = 203;
+    PackedCodes q = TestData.codes(queries, bits, bits * 11L + k, sparse);
+    int[] queryLabels = TestData.labels(queries, 5, k);
+    for (int i = 0; i < queries; i++) {
+      queryLabels[i] -= 2; // -2 .. 2; 2 is no reference item's label
+    }
+    Exclusions qr = new Exclusions(false, queryLabels, labels, null, null);
+    int[] refIds = new int[queries * k];
+    int[] refDist = new int[queries * k];
+    int[] ids = new int[queries * k];
+    int[] dist = new int[queries * k];
+    JavaKernels.hammingTopK(new HammingTask(q.words(), queries, words, n, w, qr, k, refIds, refDist), 0, queries);
+    p.hammingTopK(new HammingTask(q.words(), queries, words, n, w, qr, k, ids, dist), 2, dev.neghash.engine.Progress.NONE);
+    assertThat(ids).containsExactly(refIds);
+    assertThat(dist).containsExactly(refDist);
+  }
+
   /**
    * Writes 2 exact copies of each of items {@code 0 .. count-1} into each candidate range the
    * vector provider samples but the first (a range starts every eighth of the blocks, for 4- and
