@@ -331,19 +331,31 @@ final class PanamaKernelProvider implements KernelProvider {
     HammingTask t = (HammingTask) task;
     int[] order = grouping(t);
     HammingLayout sample = null;
-    int sampleBlocks = SAMPLE_RANGES * SAMPLE_RANGE_BLOCKS;
-    int blocks = (t.candidates + L - 1) / L;
-    if (blocks >= 8 * sampleBlocks) {
-      int stride = blocks / SAMPLE_RANGES;
-      int[] picked = new int[sampleBlocks * L];
-      for (int r = 0, i = 0; r < SAMPLE_RANGES; r++) {
-        for (int c = r * stride * L; c < (r * stride + SAMPLE_RANGE_BLOCKS) * L; c++) {
-          picked[i++] = c;
-        }
-      }
+    int[] picked = sampled(t.candidates, t.k);
+    if (picked != null) {
       sample = interleave(t, picked, false, null);
     }
     return interleave(t, order, order != null, sample);
+  }
+
+  /**
+   * The candidates that cap a search of {@code n} candidates for the k nearest ({@link
+   * #capFromSample}), evenly spaced over the ids (ids may come in runs of one kind, such as one
+   * class after another), in ascending order; null where the sample would be more than an eighth
+   * of the candidates. At least {@link #MIN_SAMPLE} of them, and enough that about {@link
+   * #MIN_SAMPLE_RANK} are expected below a cap.
+   */
+  static int[] sampled(int n, int k) {
+    long size = Math.max(MIN_SAMPLE, ((long) MIN_SAMPLE_RANK * n + 3L * k - 1) / (3L * k));
+    size = (size + L - 1) / L * L;
+    if (size * 8 > n) {
+      return null;
+    }
+    int[] picked = new int[(int) size];
+    for (int i = 0; i < picked.length; i++) {
+      picked[i] = (int) ((long) i * n / size);
+    }
+    return picked;
   }
 
   /**
@@ -449,9 +461,14 @@ final class PanamaKernelProvider implements KernelProvider {
     });
   }
 
-  /** Candidate ranges the first pass samples, and blocks per range. */
-  private static final int SAMPLE_RANGES = 8;
-  private static final int SAMPLE_RANGE_BLOCKS = 256 / SAMPLE_RANGES * 8 / L;
+  /** The fewest candidates sampled for caps. */
+  static final int MIN_SAMPLE = 2048;
+  /**
+   * The fewest sampled candidates expected below a cap: with a representative sample, the number
+   * of all candidates below the cap then falls short of k for about one anchor in twenty (at 1,
+   * one in four), so large sets sample more than {@link #MIN_SAMPLE}.
+   */
+  private static final int MIN_SAMPLE_RANK = 4;
 
   /** Anchors at positions {@code [from, to)}. */
   private void hammingRows(HammingTask t, HammingLayout lay, Anchors anc, int from, int to) {
@@ -504,7 +521,7 @@ final class PanamaKernelProvider implements KernelProvider {
    * Caps each anchor's search at a distance estimated from a sample, so that the heap is offered a
    * few times k candidates instead of the more than k ln(N/k) a search from an empty list offers
    * it (each offer leaves the vector loop, and the heap work was a third of the search). The
-   * sample is {@link #SAMPLE_RANGES} evenly spaced ranges of candidates by id (2,048 in all); an
+   * sample ({@link #sampled}) is at least 2,048 candidates evenly spaced over the ids; an
    * anchor's cap lies just past its j-th nearest admissible candidate among them, with j chosen so
    * that about 3k candidates of the whole set are expected below the cap. Nothing depends on the
    * estimate being right: a list that does not fill up below its cap is searched again without

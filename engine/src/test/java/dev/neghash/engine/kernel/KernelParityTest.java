@@ -107,16 +107,15 @@ class KernelParityTest {
 
   static Stream<Arguments> cappedShapes() {
     return others().stream().flatMap(p -> Stream.of(
-        Arguments.of(p, 64, 16, false), Arguments.of(p, 64, 32, true), Arguments.of(p, 128, 8, false),
+        Arguments.of(p, 64, 16, false), Arguments.of(p, 64, 32, true), Arguments.of(p, 128, 24, false),
         Arguments.of(p, 256, 32, true), Arguments.of(p, 512, 16, false), Arguments.of(p, 1024, 20, true)));
   }
 
   /**
    * Searches over enough candidates (20,000) that the vector provider caps each anchor at a
    * distance estimated from a sample: lists still equal the reference's, with few labels, with
-   * every item its own label, and when each sampled range but the first holds 2 exact copies of
-   * each of anchors 0-3 (for 4- and 8-lane vectors; up to 28 copies in all), so that at k = 32
-   * their caps are too tight and their lists are searched again.
+   * every item its own label, and when 14 sampled candidates are exact copies of each of anchors
+   * 0-3, so that from k = 16 their caps are too tight and their lists are searched again.
    */
   @ParameterizedTest(name = "{0} b={1} k={2} sparse={3}")
   @MethodSource("cappedShapes")
@@ -127,7 +126,7 @@ class KernelParityTest {
     int w = c.wordsPerCode();
     long[] words = c.words().clone();
     int[] labels = TestData.labels(n, 5, n);
-    copyIntoSampledRanges(words, labels, n, w, 4);
+    copyIntoSample(words, labels, n, k, w, 4);
     int[] own = new int[n];
     for (int i = 0; i < n; i++) {
       own[i] = i;
@@ -144,9 +143,8 @@ class KernelParityTest {
   }
 
   /**
-   * A sample that misleads on most anchors: each of the first 64 anchors has 2 exact copies in
-   * each of the sampled ranges but the first (for 4- and 8-lane vectors), 14 in the sample and no
-   * more than 28 in all, so every anchor of the first chunk is capped below its 40th neighbour and
+   * A sample that misleads on most anchors: each of the first 64 anchors has 14 exact copies, all
+   * in the sample, so every anchor of the first chunk is capped below its 40th neighbour and
    * searched again, and the search drops caps for the chunks after it. Lists equal the
    * reference's all the same.
    */
@@ -159,7 +157,7 @@ class KernelParityTest {
     int w = c.wordsPerCode();
     long[] words = c.words().clone();
     int[] labels = TestData.labels(n, 5, n);
-    copyIntoSampledRanges(words, labels, n, w, 64);
+    copyIntoSample(words, labels, n, 40, w, 64);
     Exclusions ex = new Exclusions(true, java.util.Arrays.copyOf(labels, anchors), labels, null, null);
     assertMatchesReference(words, n, w, anchors, ex, 40, t -> p.hammingTopK(t, 1, dev.neghash.engine.Progress.NONE));
   }
@@ -217,21 +215,18 @@ class KernelParityTest {
   }
 
   /**
-   * Writes 2 exact copies of each of items {@code 0 .. count-1} into each candidate range the
-   * vector provider samples but the first (a range starts every eighth of the blocks, for 4- and
-   * 8-lane vectors), just after its first item, each with a label one above its original's.
+   * Writes 14 exact copies of each of items {@code 0 .. count-1} onto candidates the vector
+   * provider samples for a top-k search of n ({@link PanamaKernelProvider#sampled}), from its 65th
+   * sampled candidate on (past the anchors), each with a label one above its original's.
    */
-  private static void copyIntoSampledRanges(long[] words, int[] labels, int n, int w, int count) {
-    for (int lanes : new int[] {4, 8}) {
-      int blocks = (n + lanes - 1) / lanes;
-      for (int r = 1; r < 8; r++) {
-        for (int q = 0; q < count; q++) {
-          for (int copy = 0; copy < 2; copy++) {
-            int at = r * (blocks / 8) * lanes + 1 + 2 * q + copy;
-            System.arraycopy(words, q * w, words, at * w, w);
-            labels[at] = labels[q] + 1;
-          }
-        }
+  private static void copyIntoSample(long[] words, int[] labels, int n, int k, int w, int count) {
+    int[] picked = PanamaKernelProvider.sampled(n, k);
+    assertThat(picked).hasSizeGreaterThan(64 + 14 * count);
+    for (int q = 0; q < count; q++) {
+      for (int copy = 0; copy < 14; copy++) {
+        int at = picked[64 + 14 * q + copy];
+        System.arraycopy(words, q * w, words, at * w, w);
+        labels[at] = labels[q] + 1;
       }
     }
   }
