@@ -416,26 +416,11 @@ final class PanamaKernelProvider implements KernelProvider {
         lo[p] = lo[p - 1];
         hi[p] = hi[p - 1];
       } else {
-        lo[p] = firstAtLeast(cl, n, label);
-        hi[p] = firstAtLeast(cl, n, label + 1L);
+        lo[p] = JavaKernels.lowerBound(cl, 0, n, label);
+        hi[p] = label == Integer.MAX_VALUE ? n : JavaKernels.lowerBound(cl, lo[p], n, label + 1);
       }
     }
     return new Anchors(labels, rows, lo, hi);
-  }
-
-  /** The first position in sorted {@code labels[0, n)} whose label is at least {@code label}. */
-  private static int firstAtLeast(int[] labels, int n, long label) {
-    int lo = 0;
-    int hi = n;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (labels[mid] < label) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** Rows {@code [from, to)}; lays the candidates out for this call alone (the whole-task method does it once). */
