@@ -66,8 +66,7 @@ final class Inputs {
   static Encoder.Encoded encode(java.util.List<Path> files, NegHash neghash) throws IOException {
     long[] first = shape(files.get(0));
     CompletableFuture<Encoder> making = CompletableFuture.supplyAsync(() -> neghash.encoder((int) first[1]));
-    java.util.List<float[]> ahead = new java.util.ArrayList<>();
-    java.util.List<Integer> aheadRows = new java.util.ArrayList<>();
+    java.util.List<Chunk> ahead = new java.util.ArrayList<>();
     long aheadBytes = 0;
     long total = 0;
     Encoder.Session s = null;
@@ -82,21 +81,20 @@ final class Inputs {
           int n;
           while ((n = r.next(chunk, CHUNK_ROWS)) > 0) {
             if (s == null && !making.isDone() && aheadBytes < READ_AHEAD_BYTES) {
-              ahead.add(chunk);
-              aheadRows.add(n);
+              ahead.add(new Chunk(chunk, n));
               aheadBytes += 4L * chunk.length;
               chunk = new float[chunk.length];
               continue;
             }
             if (s == null) {
-              s = begin(making, ahead, aheadRows);
+              s = begin(making, ahead);
             }
             s.add(chunk, n);
           }
         }
       }
       if (s == null) {
-        s = begin(making, ahead, aheadRows);
+        s = begin(making, ahead);
       }
       return s.finish();
     } finally {
@@ -107,9 +105,11 @@ final class Inputs {
     }
   }
 
+  /** {@code n} rows read into {@code rows}. */
+  private record Chunk(float[] rows, int n) {}
+
   /** Waits for the encoder, starts its session and adds the rows read ahead, in order. */
-  private static Encoder.Session begin(
-      CompletableFuture<Encoder> making, java.util.List<float[]> ahead, java.util.List<Integer> aheadRows) {
+  private static Encoder.Session begin(CompletableFuture<Encoder> making, java.util.List<Chunk> ahead) {
     Encoder enc;
     try {
       enc = making.join();
@@ -120,11 +120,10 @@ final class Inputs {
       throw e;
     }
     Encoder.Session s = enc.begin(Progress.NONE);
-    for (int i = 0; i < ahead.size(); i++) {
-      s.add(ahead.get(i), aheadRows.get(i));
+    for (Chunk c : ahead) {
+      s.add(c.rows(), c.n());
     }
     ahead.clear();
-    aheadRows.clear();
     return s;
   }
 

@@ -331,7 +331,11 @@ final class PanamaKernelProvider implements KernelProvider {
     HammingTask t = (HammingTask) task;
     int[] order = grouping(t);
     HammingLayout sample = null;
-    int[] picked = sampled(t.candidates, t.k);
+    // Caps where the heap's share is large: up to 8 words, or k above twice the word count. At
+    // k = 32 and 16 words the distances cost so much more than the heap that the sample pass did
+    // not pay for itself (one-shot Fashion-MNIST search at b = 1024 about 5% slower with it); at
+    // k = 128 the heap takes k ln(N/k) ~ 800 offers per anchor from an empty list, and caps pay.
+    int[] picked = t.words <= 8 || t.k > 2 * t.words ? sampled(t.candidates, t.k) : null;
     if (picked != null) {
       sample = interleave(t, picked, false, null);
     }
@@ -466,11 +470,7 @@ final class PanamaKernelProvider implements KernelProvider {
     long[] bc = new long[4 * w * L];
     long[] quad = new long[4 * w];
     int[] quadLabels = new int[4];
-    // Where the heap's share is large: up to 8 words, or k above twice the word count. At k = 32
-    // and 16 words the distances cost so much more than the heap that the sample pass did not pay
-    // for itself (one-shot Fashion-MNIST search at b = 1024 about 5% slower with it); at k = 128
-    // the heap takes k ln(N/k) ~ 800 offers per anchor from an empty list, and caps pay again.
-    if (lay.sample() != null && lay.capping().get() && (w <= 8 || t.k > 2 * w)) {
+    if (lay.sample() != null && lay.capping().get()) {
       capFromSample(t, lay, anc, heaps, from, to, scratch, masks, bc, quad, quadLabels);
     }
     for (int tb = 0; tb < lay.blocks; tb += tileBlocks) {
@@ -512,8 +512,8 @@ final class PanamaKernelProvider implements KernelProvider {
    * that about 3k candidates of the whole set are expected below the cap. Nothing depends on the
    * estimate being right: a list that does not fill up below its cap is searched again without
    * one, and once a quarter of a chunk's anchors were, the rest of the search goes without caps.
-   * Searches over fewer than 8 times the sample's candidates are not capped; the caller leaves out
-   * codes of more than 8 words unless k is above twice their word count.
+   * Searches over fewer than 8 times the sample's candidates are not capped, nor (see {@link
+   * #hammingLayout}) codes of more than 8 words unless k is above twice their word count.
    */
   private static void capFromSample(
       HammingTask t, HammingLayout lay, Anchors anc, PackedHeaps heaps, int from, int to,
@@ -598,11 +598,11 @@ final class PanamaKernelProvider implements KernelProvider {
       long th2 = heaps.threshold(a + 2);
       long th3 = heaps.threshold(a + 3);
       blk = switch (w) {
-        case 1 -> find4w1(inter, labels, ql, quad, 0, blk, te, th0, th1, th2, th3, scratch, masks);
-        case 2 -> find4w2(inter, labels, ql, quad, 0, blk, te, th0, th1, th2, th3, scratch, masks);
-        case 4 -> find4w4(inter, labels, ql, quad, 0, blk, te, th0, th1, th2, th3, scratch, masks);
-        case 8 -> find4w8(inter, labels, ql, bc, 0, blk, te, th0, th1, th2, th3, scratch, masks);
-        default -> find4(inter, labels, ql, bc, w, 0, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 1 -> find4w1(inter, labels, ql, quad, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 2 -> find4w2(inter, labels, ql, quad, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 4 -> find4w4(inter, labels, ql, quad, blk, te, th0, th1, th2, th3, scratch, masks);
+        case 8 -> find4w8(inter, labels, ql, bc, blk, te, th0, th1, th2, th3, scratch, masks);
+        default -> find4(inter, labels, ql, bc, w, blk, te, th0, th1, th2, th3, scratch, masks);
       };
       if (blk >= te) {
         break;
@@ -617,10 +617,10 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /**
-   * Returns the first block in {@code [blk, te)} where one of anchors {@code a .. a+3} has a
-   * candidate of another label strictly nearer than its threshold {@code th} ({@link
-   * PackedHeaps#threshold}), with the masks and the four distance vectors stored; or {@code te}.
-   * Labels are not tested where {@code labels} is null.
+   * Returns the first block in {@code [blk, te)} where one of four anchors (words in {@code bc},
+   * labels in {@code anchorLabels[0..3]}) has a candidate of another label strictly nearer than
+   * its threshold {@code th} ({@link PackedHeaps#threshold}), with the masks and the four distance
+   * vectors stored; or {@code te}. Labels are not tested where {@code labels} is null.
    */
   // Keep these loops free of calls and vector arguments: C2 inlines every Vector API call through
   // several levels, and a vector that reaches a method it does not inline is boxed on the heap.
@@ -628,7 +628,7 @@ final class PanamaKernelProvider implements KernelProvider {
   // label are mostly nearer than its threshold, and branching on each of them cost about a quarter
   // of a labelled search on Fashion-MNIST.
   private static int find4(
-      long[] inter, int[] labels, int[] anchorLabels, long[] bc, int w, int a, int blk, int te,
+      long[] inter, int[] labels, int[] anchorLabels, long[] bc, int w, int blk, int te,
       long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
     final int wl = w * L;
     final LongVector zero = LongVector.zero(LS);
@@ -636,10 +636,10 @@ final class PanamaKernelProvider implements KernelProvider {
     final LongVector t1 = LongVector.broadcast(LS, th1);
     final LongVector t2 = LongVector.broadcast(LS, th2);
     final LongVector t3 = LongVector.broadcast(LS, th3);
-    final int la0 = labels != null ? anchorLabels[a] : 0;
-    final int la1 = labels != null ? anchorLabels[a + 1] : 0;
-    final int la2 = labels != null ? anchorLabels[a + 2] : 0;
-    final int la3 = labels != null ? anchorLabels[a + 3] : 0;
+    final int la0 = labels != null ? anchorLabels[0] : 0;
+    final int la1 = labels != null ? anchorLabels[1] : 0;
+    final int la2 = labels != null ? anchorLabels[2] : 0;
+    final int la3 = labels != null ? anchorLabels[3] : 0;
     for (; blk < te; blk++) {
       final int base = blk * wl;
       LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
@@ -675,6 +675,7 @@ final class PanamaKernelProvider implements KernelProvider {
     }
     return te;
   }
+
   /**
    * {@link #find4} for codes of 8 words, written out: the general loop's inner loop runs a
    * count C2 does not know, so it keeps the loop and its index arithmetic; here each block is
@@ -682,16 +683,16 @@ final class PanamaKernelProvider implements KernelProvider {
    * 8 words would not fit in registers).
    */
   private static int find4w8(
-      long[] inter, int[] labels, int[] anchorLabels, long[] bc, int a, int blk, int te,
+      long[] inter, int[] labels, int[] anchorLabels, long[] bc, int blk, int te,
       long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
     final LongVector t0 = LongVector.broadcast(LS, th0);
     final LongVector t1 = LongVector.broadcast(LS, th1);
     final LongVector t2 = LongVector.broadcast(LS, th2);
     final LongVector t3 = LongVector.broadcast(LS, th3);
-    final int la0 = labels != null ? anchorLabels[a] : 0;
-    final int la1 = labels != null ? anchorLabels[a + 1] : 0;
-    final int la2 = labels != null ? anchorLabels[a + 2] : 0;
-    final int la3 = labels != null ? anchorLabels[a + 3] : 0;
+    final int la0 = labels != null ? anchorLabels[0] : 0;
+    final int la1 = labels != null ? anchorLabels[1] : 0;
+    final int la2 = labels != null ? anchorLabels[2] : 0;
+    final int la3 = labels != null ? anchorLabels[3] : 0;
     for (; blk < te; blk++) {
       final int base = blk * 8 * L;
       LongVector c = LongVector.fromArray(LS, inter, base);
@@ -763,21 +764,20 @@ final class PanamaKernelProvider implements KernelProvider {
 
   /** {@link #find4} for codes of 1 word: the anchors' words stay in registers. */
   private static int find4w1(
-      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int blk, int te,
       long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
-    final int o = a * 1;
-    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
-    final LongVector w10 = LongVector.broadcast(LS, ac[o + 1]);
-    final LongVector w20 = LongVector.broadcast(LS, ac[o + 2]);
-    final LongVector w30 = LongVector.broadcast(LS, ac[o + 3]);
+    final LongVector w00 = LongVector.broadcast(LS, ac[0]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[1]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[2]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[3]);
     final LongVector t0 = LongVector.broadcast(LS, th0);
     final LongVector t1 = LongVector.broadcast(LS, th1);
     final LongVector t2 = LongVector.broadcast(LS, th2);
     final LongVector t3 = LongVector.broadcast(LS, th3);
-    final int la0 = labels != null ? anchorLabels[a] : 0;
-    final int la1 = labels != null ? anchorLabels[a + 1] : 0;
-    final int la2 = labels != null ? anchorLabels[a + 2] : 0;
-    final int la3 = labels != null ? anchorLabels[a + 3] : 0;
+    final int la0 = labels != null ? anchorLabels[0] : 0;
+    final int la1 = labels != null ? anchorLabels[1] : 0;
+    final int la2 = labels != null ? anchorLabels[2] : 0;
+    final int la3 = labels != null ? anchorLabels[3] : 0;
     for (; blk < te; blk++) {
       final int base = blk * 1 * L;
       final LongVector c0 = LongVector.fromArray(LS, inter, base);
@@ -813,25 +813,24 @@ final class PanamaKernelProvider implements KernelProvider {
 
   /** {@link #find4} for codes of 2 words: the anchors' words stay in registers. */
   private static int find4w2(
-      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int blk, int te,
       long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
-    final int o = a * 2;
-    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
-    final LongVector w01 = LongVector.broadcast(LS, ac[o + 1]);
-    final LongVector w10 = LongVector.broadcast(LS, ac[o + 2]);
-    final LongVector w11 = LongVector.broadcast(LS, ac[o + 3]);
-    final LongVector w20 = LongVector.broadcast(LS, ac[o + 4]);
-    final LongVector w21 = LongVector.broadcast(LS, ac[o + 5]);
-    final LongVector w30 = LongVector.broadcast(LS, ac[o + 6]);
-    final LongVector w31 = LongVector.broadcast(LS, ac[o + 7]);
+    final LongVector w00 = LongVector.broadcast(LS, ac[0]);
+    final LongVector w01 = LongVector.broadcast(LS, ac[1]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[2]);
+    final LongVector w11 = LongVector.broadcast(LS, ac[3]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[4]);
+    final LongVector w21 = LongVector.broadcast(LS, ac[5]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[6]);
+    final LongVector w31 = LongVector.broadcast(LS, ac[7]);
     final LongVector t0 = LongVector.broadcast(LS, th0);
     final LongVector t1 = LongVector.broadcast(LS, th1);
     final LongVector t2 = LongVector.broadcast(LS, th2);
     final LongVector t3 = LongVector.broadcast(LS, th3);
-    final int la0 = labels != null ? anchorLabels[a] : 0;
-    final int la1 = labels != null ? anchorLabels[a + 1] : 0;
-    final int la2 = labels != null ? anchorLabels[a + 2] : 0;
-    final int la3 = labels != null ? anchorLabels[a + 3] : 0;
+    final int la0 = labels != null ? anchorLabels[0] : 0;
+    final int la1 = labels != null ? anchorLabels[1] : 0;
+    final int la2 = labels != null ? anchorLabels[2] : 0;
+    final int la3 = labels != null ? anchorLabels[3] : 0;
     for (; blk < te; blk++) {
       final int base = blk * 2 * L;
       final LongVector c0 = LongVector.fromArray(LS, inter, base);
@@ -872,33 +871,32 @@ final class PanamaKernelProvider implements KernelProvider {
 
   /** {@link #find4} for codes of 4 words: the anchors' words stay in registers. */
   private static int find4w4(
-      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int a, int blk, int te,
+      long[] inter, int[] labels, int[] anchorLabels, long[] ac, int blk, int te,
       long th0, long th1, long th2, long th3, long[] scratch, long[] masks) {
-    final int o = a * 4;
-    final LongVector w00 = LongVector.broadcast(LS, ac[o + 0]);
-    final LongVector w01 = LongVector.broadcast(LS, ac[o + 1]);
-    final LongVector w02 = LongVector.broadcast(LS, ac[o + 2]);
-    final LongVector w03 = LongVector.broadcast(LS, ac[o + 3]);
-    final LongVector w10 = LongVector.broadcast(LS, ac[o + 4]);
-    final LongVector w11 = LongVector.broadcast(LS, ac[o + 5]);
-    final LongVector w12 = LongVector.broadcast(LS, ac[o + 6]);
-    final LongVector w13 = LongVector.broadcast(LS, ac[o + 7]);
-    final LongVector w20 = LongVector.broadcast(LS, ac[o + 8]);
-    final LongVector w21 = LongVector.broadcast(LS, ac[o + 9]);
-    final LongVector w22 = LongVector.broadcast(LS, ac[o + 10]);
-    final LongVector w23 = LongVector.broadcast(LS, ac[o + 11]);
-    final LongVector w30 = LongVector.broadcast(LS, ac[o + 12]);
-    final LongVector w31 = LongVector.broadcast(LS, ac[o + 13]);
-    final LongVector w32 = LongVector.broadcast(LS, ac[o + 14]);
-    final LongVector w33 = LongVector.broadcast(LS, ac[o + 15]);
+    final LongVector w00 = LongVector.broadcast(LS, ac[0]);
+    final LongVector w01 = LongVector.broadcast(LS, ac[1]);
+    final LongVector w02 = LongVector.broadcast(LS, ac[2]);
+    final LongVector w03 = LongVector.broadcast(LS, ac[3]);
+    final LongVector w10 = LongVector.broadcast(LS, ac[4]);
+    final LongVector w11 = LongVector.broadcast(LS, ac[5]);
+    final LongVector w12 = LongVector.broadcast(LS, ac[6]);
+    final LongVector w13 = LongVector.broadcast(LS, ac[7]);
+    final LongVector w20 = LongVector.broadcast(LS, ac[8]);
+    final LongVector w21 = LongVector.broadcast(LS, ac[9]);
+    final LongVector w22 = LongVector.broadcast(LS, ac[10]);
+    final LongVector w23 = LongVector.broadcast(LS, ac[11]);
+    final LongVector w30 = LongVector.broadcast(LS, ac[12]);
+    final LongVector w31 = LongVector.broadcast(LS, ac[13]);
+    final LongVector w32 = LongVector.broadcast(LS, ac[14]);
+    final LongVector w33 = LongVector.broadcast(LS, ac[15]);
     final LongVector t0 = LongVector.broadcast(LS, th0);
     final LongVector t1 = LongVector.broadcast(LS, th1);
     final LongVector t2 = LongVector.broadcast(LS, th2);
     final LongVector t3 = LongVector.broadcast(LS, th3);
-    final int la0 = labels != null ? anchorLabels[a] : 0;
-    final int la1 = labels != null ? anchorLabels[a + 1] : 0;
-    final int la2 = labels != null ? anchorLabels[a + 2] : 0;
-    final int la3 = labels != null ? anchorLabels[a + 3] : 0;
+    final int la0 = labels != null ? anchorLabels[0] : 0;
+    final int la1 = labels != null ? anchorLabels[1] : 0;
+    final int la2 = labels != null ? anchorLabels[2] : 0;
+    final int la3 = labels != null ? anchorLabels[3] : 0;
     for (; blk < te; blk++) {
       final int base = blk * 4 * L;
       final LongVector c0 = LongVector.fromArray(LS, inter, base);
