@@ -50,11 +50,50 @@ final class PanamaKernelProvider implements KernelProvider {
   private static final int TILE_BYTES = 256 * 1024;
 
 
+  /**
+   * Whether the machine has 16 vector registers: x86 without AVX-512 (AVX2, whose preferred
+   * vectors have 256 bits). AVX-512 and AArch64 have 32.
+   */
+  static final boolean FEW_REGISTERS = isX86() && FS.vectorBitSize() < 512;
+
+  /**
+   * Rows per register tile of the matrix product ({@link #dot8}, {@link #dot4}): 8 rows x 2
+   * vectors of candidates (or weights) = 16 accumulators where 32 registers hold them and the
+   * operands; 4 rows (8 accumulators) with 16 registers. With 8 rows on AVX2, C2 kept 6 of the 16
+   * accumulators on the stack, and each of them went through a store and a load per dimension.
+   */
+  private final int tile;
+  /** Code length from which the projection takes the blocked product instead of the stripes. */
+  private final int blockedFrom;
+
   PanamaKernelProvider() {
+    this(FEW_REGISTERS ? 4 : 8);
+  }
+
+  /** With {@code tile} (4 or 8) rows per register tile of the matrix product, whatever the machine. */
+  PanamaKernelProvider(int tile) {
     if (L < 2 || IS_L.length() != L || IS_F.length() != F || F < 2) {
       throw new UnsupportedOperationException(
           "no usable vector shape (long lanes " + L + ", float lanes " + F + ")");
     }
+    if (tile != 4 && tile != 8) {
+      throw new IllegalArgumentException("tile must be 4 or 8, got " + tile);
+    }
+    this.tile = tile;
+    // Measured on both machines: with 8-row tiles the stripes were as fast up to 256 columns;
+    // with 4-row tiles (AVX2) the blocked product was faster from 128 columns (1.8-2.0x its FMA
+    // bound at 128 against 2.6-3.6x for the stripes, whose 16 accumulators do not fit).
+    this.blockedFrom = tile == 4 ? 128 : 512;
+  }
+
+  private static boolean isX86() {
+    String arch = System.getProperty("os.arch", "");
+    return arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86") || arch.equals("i386");
+  }
+
+  @Override
+  public String toString() {
+    return "panama (" + tile + "-row product tile)";
   }
 
   @Override
@@ -71,9 +110,8 @@ final class PanamaKernelProvider implements KernelProvider {
 
   @Override
   public void project(float[] x, int rows, int d, float[] rT, int b, float[] z) {
-    // Up to 256 columns the stripe loops read the weights with a short stride and were as fast
-    // as the blocked product in our measurements; from 512 on the blocked product is faster.
-    if (b % CU == 0 && b >= 512 && rows >= CA) {
+    // Short codes: the stripe loops read the weights with a short stride (see blockedFrom).
+    if (b % CU == 0 && b >= blockedFrom && rows >= tile) {
       projectBlocked(x, rows, d, rT, b, z);
     } else {
       projectStripes(x, rows, d, rT, b, z);
@@ -81,29 +119,34 @@ final class PanamaKernelProvider implements KernelProvider {
   }
 
   /**
-   * The projection as the cosine kernel's blocked product ({@link #dot8}): rows packed by 8,
+   * The projection as the cosine kernel's blocked product ({@link #dot8}): rows packed by the tile,
    * stripes of {@code CU} output columns, panels of {@code KC} dimensions whose stripe stays in
    * L1 while every row group uses it; each output continues its fma chain in index order across
    * panels, so the floats are the reference's.
    */
   private void projectBlocked(float[] x, int rows, int d, float[] rT, int b, float[] z) {
-    final int groups = (rows + CA - 1) / CA;
-    final float[] xp = new float[groups * d * CA];
+    final int ca = tile;
+    final int groups = (rows + ca - 1) / ca;
+    final float[] xp = new float[groups * d * ca];
     for (int r = 0; r < rows; r++) {
-      int g = r / CA;
-      int j = r % CA;
+      int g = r / ca;
+      int j = r % ca;
       for (int i = 0; i < d; i++) {
-        xp[(g * d + i) * CA + j] = x[r * d + i];
+        xp[(g * d + i) * ca + j] = x[r * d + i];
       }
     }
-    final float[] acc = new float[groups * CA * CU];
+    final float[] acc = new float[groups * ca * CU];
     final float[] stripes = stripes(rT, d, b);
     for (int jb = 0; jb < b; jb += CU) {
       int so = jb * d;
       for (int i0 = 0; i0 < d; i0 += KC) {
         int i1 = Math.min(d, i0 + KC);
         for (int g = 0; g < groups; g++) {
-          dot8(xp, g * d * CA, i0, i1, stripes, so, CU, acc, g * CA * CU);
+          if (ca == 8) {
+            dot8(xp, g * d * 8, i0, i1, stripes, so, CU, acc, g * 8 * CU);
+          } else {
+            dot4(xp, g * d * 4, i0, i1, stripes, so, CU, acc, g * 4 * CU);
+          }
         }
       }
       for (int r = 0; r < rows; r++) {
@@ -1046,18 +1089,17 @@ final class PanamaKernelProvider implements KernelProvider {
     });
   }
 
-  /** Anchors per register tile of the cosine kernel: 8 anchors x 2 vectors = 16 accumulators. */
-  private static final int CA = 8;
   /** Anchors per unit of parallel work of the cosine search: each pass over the candidates serves them all. */
   private static final int COSINE_CHUNK = 128;
-  /** Dimensions per panel: one block's panel ({@code KC * CU} floats, 24 KiB) stays in L1 while every anchor group of the chunk uses it. */
+  /** Dimensions per panel: one block's panel ({@code KC * CU} floats, 24 KiB with 512-bit vectors) stays in L1 while every anchor group of the chunk uses it. */
   private static final int KC = 192;
 
   // The similarity block is a blocked, register-tiled matrix product: anchors packed in groups of
-  // 8 (one broadcast stream), the dimension cut into panels of KC so a candidate block's panel is
-  // reused from L1 by every group, 8 anchors x CU candidates accumulated in registers. Partial
-  // sums go to a float array and come back for the next panel, which continues each lane's fma
-  // chain in index order, so every similarity is the reference's float. The selection reads the
+  // the tile (8, or 4 with 16 registers; one broadcast stream), the dimension cut into panels of KC
+  // so a candidate block's panel is reused from L1 by every group, tile x CU similarities
+  // accumulated in registers. Partial sums go to a float array and come back for the next panel,
+  // which continues each lane's fma chain in index order, so every similarity is the reference's
+  // float, whatever the tile. The selection reads the
   // finished block. No vector ever crosses a call: a vector passed to a method C2 does not inline
   // is boxed on the heap, and whether C2 inlines such a call depends on its node budget and the
   // profile of the moment, which made this search several times slower in some runs than others.
@@ -1067,28 +1109,33 @@ final class PanamaKernelProvider implements KernelProvider {
       JavaKernels.simHeapInit(t.outSim, t.outIds, a * k, k);
     }
     final int d = t.dims;
-    final int groups = (to - from + CA - 1) / CA;
-    // ap[(g*d + i)*CA + j] = dimension i of anchor from + g*CA + j (zeros past the last anchor).
-    final float[] ap = new float[groups * d * CA];
+    final int ca = tile;
+    final int groups = (to - from + ca - 1) / ca;
+    // ap[(g*d + i)*ca + j] = dimension i of anchor from + g*ca + j (zeros past the last anchor).
+    final float[] ap = new float[groups * d * ca];
     final float[] av = t.anchorVectors;
     for (int a = from; a < to; a++) {
-      int g = (a - from) / CA;
-      int j = (a - from) % CA;
+      int g = (a - from) / ca;
+      int j = (a - from) % ca;
       for (int i = 0; i < d; i++) {
-        ap[(g * d + i) * CA + j] = av[a * d + i];
+        ap[(g * d + i) * ca + j] = av[a * d + i];
       }
     }
-    final float[] acc = new float[groups * CA * CU];
+    final float[] acc = new float[groups * ca * CU];
     for (int blk = 0; blk < lay.blocks; blk++) {
       int base = blk * d * CU;
       for (int i0 = 0; i0 < d; i0 += KC) {
         int i1 = Math.min(d, i0 + KC);
         for (int g = 0; g < groups; g++) {
-          dot8(ap, g * d * CA, i0, i1, lay.vectors, base, CU, acc, g * CA * CU);
+          if (ca == 8) {
+            dot8(ap, g * d * 8, i0, i1, lay.vectors, base, CU, acc, g * 8 * CU);
+          } else {
+            dot4(ap, g * d * 4, i0, i1, lay.vectors, base, CU, acc, g * 4 * CU);
+          }
         }
       }
       for (int g = 0; g < groups; g++) {
-        select(t, lay, from + g * CA, Math.min(CA, to - from - g * CA), blk, acc, g * CA * CU);
+        select(t, lay, from + g * ca, Math.min(ca, to - from - g * ca), blk, acc, g * ca * CU);
       }
     }
     for (int a = from; a < to; a++) {
@@ -1130,7 +1177,7 @@ final class PanamaKernelProvider implements KernelProvider {
     }
     for (int i = i0; i < i1; i++) {
       int o = base + i * stride;
-      int x = pa + i * CA;
+      int x = pa + i * 8;
       FloatVector u = FloatVector.fromArray(FS, inter, o);
       FloatVector v = FloatVector.fromArray(FS, inter, o + F);
       FloatVector s = FloatVector.broadcast(FS, ap[x]);
@@ -1174,6 +1221,55 @@ final class PanamaKernelProvider implements KernelProvider {
     q6.intoArray(out, off + 6 * CU + F);
     p7.intoArray(out, off + 7 * CU);
     q7.intoArray(out, off + 7 * CU + F);
+  }
+
+  /**
+   * {@link #dot8} for a group of 4 rows (machines with 16 vector registers). Written out like it,
+   * not shared with it: the accumulators must be locals, since vectors held in an array or passed
+   * to a method are boxed.
+   */
+  private static void dot4(
+      float[] ap, int pa, int i0, int i1, float[] inter, int base, int stride, float[] out, int off) {
+    FloatVector p0, q0, p1, q1, p2, q2, p3, q3;
+    if (i0 == 0) {
+      p0 = FloatVector.zero(FS);
+      q0 = p0; p1 = p0; q1 = p0; p2 = p0; q2 = p0; p3 = p0; q3 = p0;
+    } else {
+      p0 = FloatVector.fromArray(FS, out, off);
+      q0 = FloatVector.fromArray(FS, out, off + F);
+      p1 = FloatVector.fromArray(FS, out, off + CU);
+      q1 = FloatVector.fromArray(FS, out, off + CU + F);
+      p2 = FloatVector.fromArray(FS, out, off + 2 * CU);
+      q2 = FloatVector.fromArray(FS, out, off + 2 * CU + F);
+      p3 = FloatVector.fromArray(FS, out, off + 3 * CU);
+      q3 = FloatVector.fromArray(FS, out, off + 3 * CU + F);
+    }
+    for (int i = i0; i < i1; i++) {
+      int o = base + i * stride;
+      int x = pa + i * 4;
+      FloatVector u = FloatVector.fromArray(FS, inter, o);
+      FloatVector v = FloatVector.fromArray(FS, inter, o + F);
+      FloatVector s = FloatVector.broadcast(FS, ap[x]);
+      p0 = u.fma(s, p0);
+      q0 = v.fma(s, q0);
+      s = FloatVector.broadcast(FS, ap[x + 1]);
+      p1 = u.fma(s, p1);
+      q1 = v.fma(s, q1);
+      s = FloatVector.broadcast(FS, ap[x + 2]);
+      p2 = u.fma(s, p2);
+      q2 = v.fma(s, q2);
+      s = FloatVector.broadcast(FS, ap[x + 3]);
+      p3 = u.fma(s, p3);
+      q3 = v.fma(s, q3);
+    }
+    p0.intoArray(out, off);
+    q0.intoArray(out, off + F);
+    p1.intoArray(out, off + CU);
+    q1.intoArray(out, off + CU + F);
+    p2.intoArray(out, off + 2 * CU);
+    q2.intoArray(out, off + 2 * CU + F);
+    p3.intoArray(out, off + 3 * CU);
+    q3.intoArray(out, off + 3 * CU + F);
   }
 
   /**

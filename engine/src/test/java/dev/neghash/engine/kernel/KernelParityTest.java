@@ -22,12 +22,25 @@ class KernelParityTest {
     return all.stream().filter(p -> !p.name().equals("java")).toList();
   }
 
+  /**
+   * The providers with a matrix product (projection, exact cosine), the Vector API one with each
+   * of its register tiles whatever the machine would choose: 8 rows (32 vector registers) and 4
+   * rows (16).
+   */
+  static List<KernelProvider> products() {
+    return Stream.concat(others().stream().filter(p -> !(p instanceof PanamaKernelProvider)),
+        Stream.of(new PanamaKernelProvider(8), new PanamaKernelProvider(4))).toList();
+  }
+
   static Stream<Arguments> projectionShapes() {
-    return others().stream().flatMap(p -> Stream.of(
+    return products().stream().flatMap(p -> Stream.of(
         Arguments.of(p, 1, 1, 64), Arguments.of(p, 5, 63, 128), Arguments.of(p, 7, 65, 192),
         Arguments.of(p, 9, 127, 512), Arguments.of(p, 4, 1021, 64), Arguments.of(p, 13, 784, 1024),
         // The blocked product: several row groups, a partial group, dimensions across panels.
-        Arguments.of(p, 8, 63, 512), Arguments.of(p, 17, 1021, 1024), Arguments.of(p, 259, 385, 576)));
+        Arguments.of(p, 8, 63, 512), Arguments.of(p, 17, 1021, 1024), Arguments.of(p, 259, 385, 576),
+        // Where only the 4-row tile takes the blocked product (128 and 256 columns), and fewer
+        // rows than a tile of 8.
+        Arguments.of(p, 11, 200, 128), Arguments.of(p, 6, 785, 256)));
   }
 
   @ParameterizedTest(name = "{0} rows={1} d={2} b={3}")
@@ -63,16 +76,32 @@ class KernelParityTest {
     assertThat(got).containsExactly(ref);
   }
 
+  /** Search shapes: n, b, k, sparse codes (ties). */
+  private static final List<Object[]> SEARCH = List.of(
+      new Object[] {1, 64, 1, false}, new Object[] {63, 64, 62, true}, new Object[] {65, 128, 7, false},
+      new Object[] {127, 192, 16, true}, new Object[] {301, 256, 32, false}, new Object[] {300, 320, 5, true},
+      new Object[] {1021, 512, 9, false}, new Object[] {257, 1024, 256, true}, new Object[] {99, 4096, 3, false},
+      // The word-count forms of the Hamming kernel (1, 2 and 4 words, and the general loop at
+      // an odd count), each with full groups of four anchors, a remainder and partial blocks.
+      new Object[] {131, 64, 7, true}, new Object[] {4097, 64, 16, false},
+      new Object[] {517, 128, 33, true}, new Object[] {1027, 256, 12, false},
+      new Object[] {66, 256, 65, true}, new Object[] {70, 3968, 5, true});
+
+  private static Stream<Arguments> withShapes(List<KernelProvider> providers, List<Object[]> shapes) {
+    return providers.stream().flatMap(p -> shapes.stream().map(v -> {
+      Object[] a = new Object[v.length + 1];
+      a[0] = p;
+      System.arraycopy(v, 0, a, 1, v.length);
+      return Arguments.of(a);
+    }));
+  }
+
   static Stream<Arguments> searchShapes() {
-    return others().stream().flatMap(p -> Stream.of(
-        Arguments.of(p, 1, 64, 1, false), Arguments.of(p, 63, 64, 62, true), Arguments.of(p, 65, 128, 7, false),
-        Arguments.of(p, 127, 192, 16, true), Arguments.of(p, 301, 256, 32, false), Arguments.of(p, 300, 320, 5, true),
-        Arguments.of(p, 1021, 512, 9, false), Arguments.of(p, 257, 1024, 256, true), Arguments.of(p, 99, 4096, 3, false),
-        // The word-count forms of the Hamming kernel (1, 2 and 4 words, and the general loop at
-        // an odd count), each with full groups of four anchors, a remainder and partial blocks.
-        Arguments.of(p, 131, 64, 7, true), Arguments.of(p, 4097, 64, 16, false),
-        Arguments.of(p, 517, 128, 33, true), Arguments.of(p, 1027, 256, 12, false),
-        Arguments.of(p, 66, 256, 65, true), Arguments.of(p, 70, 3968, 5, true)));
+    return withShapes(others(), SEARCH);
+  }
+
+  static Stream<Arguments> cosineShapes() {
+    return withShapes(products(), SEARCH);
   }
 
   @ParameterizedTest(name = "{0} n={1} b={2} k={3} sparse={4}")
@@ -249,7 +278,7 @@ class KernelParityTest {
   }
 
   @ParameterizedTest(name = "{0} n={1} k={3}")
-  @MethodSource("searchShapes")
+  @MethodSource("cosineShapes")
   void cosineTopKMatches(KernelProvider p, int n, int bits, int k, boolean sparse) {
     int d = 1 + bits / 16;
     float[] x = TestData.gaussian(n, d, n);
