@@ -54,7 +54,7 @@ final class PanamaKernelProvider implements KernelProvider {
    * Whether the machine has 16 vector registers: x86 without AVX-512 (AVX2, whose preferred
    * vectors have 256 bits). AVX-512 and AArch64 have 32.
    */
-  static final boolean FEW_REGISTERS = isX86() && FS.vectorBitSize() < 512;
+  private static final boolean FEW_REGISTERS = isX86() && FS.vectorBitSize() < 512;
 
   /**
    * Rows per register tile of the matrix product ({@link #dot8}, {@link #dot4}): 8 rows x 2
@@ -80,15 +80,15 @@ final class PanamaKernelProvider implements KernelProvider {
       throw new IllegalArgumentException("tile must be 4 or 8, got " + tile);
     }
     this.tile = tile;
-    // Measured on both machines: with 8-row tiles the stripes were as fast up to 256 columns;
-    // with 4-row tiles (AVX2) the blocked product was faster from 128 columns (1.8-2.0x its FMA
-    // bound at 128 against 2.6-3.6x for the stripes, whose 16 accumulators do not fit).
+    // With 8-row tiles (AVX-512) the stripes were as fast as the blocked product up to 256
+    // columns. With 4-row tiles (AVX2) the blocked product was faster from 128 columns (1.8-2.0x
+    // its FMA bound at 128 against 2.6-3.6x for the stripes, whose 16 accumulators do not fit).
     this.blockedFrom = tile == 4 ? 128 : 512;
   }
 
   private static boolean isX86() {
     String arch = System.getProperty("os.arch", "");
-    return arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86") || arch.equals("i386");
+    return arch.equals("amd64") || arch.equals("x86_64");
   }
 
   @Override
@@ -125,28 +125,23 @@ final class PanamaKernelProvider implements KernelProvider {
    * panels, so the floats are the reference's.
    */
   private void projectBlocked(float[] x, int rows, int d, float[] rT, int b, float[] z) {
-    final int ca = tile;
-    final int groups = (rows + ca - 1) / ca;
-    final float[] xp = new float[groups * d * ca];
+    final int groups = (rows + tile - 1) / tile;
+    final float[] xp = new float[groups * d * tile];
     for (int r = 0; r < rows; r++) {
-      int g = r / ca;
-      int j = r % ca;
+      int g = r / tile;
+      int j = r % tile;
       for (int i = 0; i < d; i++) {
-        xp[(g * d + i) * ca + j] = x[r * d + i];
+        xp[(g * d + i) * tile + j] = x[r * d + i];
       }
     }
-    final float[] acc = new float[groups * ca * CU];
+    final float[] acc = new float[groups * tile * CU];
     final float[] stripes = stripes(rT, d, b);
     for (int jb = 0; jb < b; jb += CU) {
       int so = jb * d;
       for (int i0 = 0; i0 < d; i0 += KC) {
         int i1 = Math.min(d, i0 + KC);
         for (int g = 0; g < groups; g++) {
-          if (ca == 8) {
-            dot8(xp, g * d * 8, i0, i1, stripes, so, CU, acc, g * 8 * CU);
-          } else {
-            dot4(xp, g * d * 4, i0, i1, stripes, so, CU, acc, g * 4 * CU);
-          }
+          product(xp, g, d, i0, i1, stripes, so, acc);
         }
       }
       for (int r = 0; r < rows; r++) {
@@ -1109,37 +1104,45 @@ final class PanamaKernelProvider implements KernelProvider {
       JavaKernels.simHeapInit(t.outSim, t.outIds, a * k, k);
     }
     final int d = t.dims;
-    final int ca = tile;
-    final int groups = (to - from + ca - 1) / ca;
-    // ap[(g*d + i)*ca + j] = dimension i of anchor from + g*ca + j (zeros past the last anchor).
-    final float[] ap = new float[groups * d * ca];
+    final int groups = (to - from + tile - 1) / tile;
+    // ap[(g*d + i)*tile + j] = dimension i of anchor from + g*tile + j (zeros past the last anchor).
+    final float[] ap = new float[groups * d * tile];
     final float[] av = t.anchorVectors;
     for (int a = from; a < to; a++) {
-      int g = (a - from) / ca;
-      int j = (a - from) % ca;
+      int g = (a - from) / tile;
+      int j = (a - from) % tile;
       for (int i = 0; i < d; i++) {
-        ap[(g * d + i) * ca + j] = av[a * d + i];
+        ap[(g * d + i) * tile + j] = av[a * d + i];
       }
     }
-    final float[] acc = new float[groups * ca * CU];
+    final float[] acc = new float[groups * tile * CU];
     for (int blk = 0; blk < lay.blocks; blk++) {
       int base = blk * d * CU;
       for (int i0 = 0; i0 < d; i0 += KC) {
         int i1 = Math.min(d, i0 + KC);
         for (int g = 0; g < groups; g++) {
-          if (ca == 8) {
-            dot8(ap, g * d * 8, i0, i1, lay.vectors, base, CU, acc, g * 8 * CU);
-          } else {
-            dot4(ap, g * d * 4, i0, i1, lay.vectors, base, CU, acc, g * 4 * CU);
-          }
+          product(ap, g, d, i0, i1, lay.vectors, base, acc);
         }
       }
       for (int g = 0; g < groups; g++) {
-        select(t, lay, from + g * ca, Math.min(ca, to - from - g * ca), blk, acc, g * ca * CU);
+        select(t, lay, from + g * tile, Math.min(tile, to - from - g * tile), blk, acc, g * tile * CU);
       }
     }
     for (int a = from; a < to; a++) {
       JavaKernels.simHeapFinish(t.outSim, t.outIds, a * k, k);
+    }
+  }
+
+  /**
+   * Dimensions {@code [i0, i1)} of row group {@code g} of the packed rows {@code packed} against the
+   * {@code CU} columns at {@code base} (stride {@code CU}), into the group's part of {@code acc}:
+   * {@link #dot8} or {@link #dot4}, by the tile.
+   */
+  private void product(float[] packed, int g, int d, int i0, int i1, float[] cols, int base, float[] acc) {
+    if (tile == 8) {
+      dot8(packed, g * d * 8, i0, i1, cols, base, CU, acc, g * 8 * CU);
+    } else {
+      dot4(packed, g * d * 4, i0, i1, cols, base, CU, acc, g * 4 * CU);
     }
   }
 
