@@ -123,7 +123,8 @@ final class Report {
     b.append(String.format(Locale.ROOT, "k = %d. *rule*: `labels` excludes the anchor and its label (mining); `self` "
         + "excludes only the anchor (what FAISS can do). *search* is the wall time for the anchors searched "
         + "(each against all N); *all N* is that time scaled to all N anchors, extrapolated (marked ~) when "
-        + "a sample was searched. *mining* = encode + all N. Quality is scored against exact cosine "
+        + "a sample was searched (for NegHash, the time of a one-anchor search, which lays out the candidates, is "
+        + "counted once and only the rest is scaled). *mining* = encode + all N. Quality is scored against exact cosine "
         + "neighbours under the same rule on a seeded sample of anchors: overlap@k, mean positional "
         + "distance, and the share of the first %d listed negatives that are in the exact top-k.\n\n",
         s.k(), s.negatives()));

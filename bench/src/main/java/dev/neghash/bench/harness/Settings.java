@@ -10,7 +10,8 @@ import java.util.Set;
  * <p>Searches over all N anchors cost O(N^2); for large N each method searches a seeded sample of
  * anchors against all N candidates, as many as its budget allows (anchors x N pairs, or anchors x
  * N x d multiply-adds for float methods), and its time for all N anchors is extrapolated
- * linearly (every anchor does the same work). The samples are nested prefixes of one seeded
+ * linearly (every anchor does the same work; what NegHash's searches pay once per search is timed
+ * apart and not scaled, {@link Row#extrapolate}). The samples are nested prefixes of one seeded
  * permutation, so the quality sample is inside every method's sample.
  *
  * @param out where the Markdown, CSV and PNG files go
