@@ -258,8 +258,10 @@ final class Orchestrator {
     }
 
     if (s.runs("exact")) {
-      // The floats, the unit-length copy the engine searches and the kernel's interleaved copy of it.
-      Properties e = java("exact", heap(3L * n * d * 4 + (long) mEx * (d * 4 + k * 8)),
+      // The floats, the unit-length copy the engine searches and the kernel's interleaved copy of
+      // it; each search makes its copies anew, so the heap is fixed (the worker collects before
+      // each timed search, and the copies go where the last ones were).
+      Properties e = java("exact", heap(3L * n * d * 4 + (long) mEx * (d * 4 + k * 8)), true,
           List.of("--data", dir.toString(), "--k", Integer.toString(k), "--threads", Integer.toString(s.threads()),
               "--anchors", aEx.toString(), "--keep", aQ.toString(), "--out", dir.toString(), "--name", "exact",
               "--repeat", Integer.toString(s.repeat()), "--repeat-seconds", Double.toString(s.repeatSeconds())),
@@ -485,9 +487,21 @@ final class Orchestrator {
   }
 
   private Properties java(String mode, long heapBytes, List<String> args, Path prefix) throws Exception {
+    return java(mode, heapBytes, false, args, prefix);
+  }
+
+  /**
+   * A worker JVM; with {@code fixedHeap} its heap is sized to the cap from the start, so a
+   * collection never hands memory back to the system for a later search to touch afresh.
+   */
+  private Properties java(String mode, long heapBytes, boolean fixedHeap, List<String> args, Path prefix)
+      throws Exception {
     long heapMb = Math.max(256, (heapBytes >> 20) + 1);
     List<String> cmd = new ArrayList<>(List.of(javaBin, "--add-modules=jdk.incubator.vector",
         "-Xmx" + heapMb + "m", "-Djava.awt.headless=true", "-cp", classPath, Worker.class.getName(), mode));
+    if (fixedHeap) {
+      cmd.add(2, "-Xms" + heapMb + "m");
+    }
     cmd.addAll(args);
     cmd.addAll(List.of("--props", prefix + ".props"));
     return child(mode, cmd, Map.of(), prefix);

@@ -192,8 +192,9 @@ public final class Worker {
    * rest to all N anchors ({@link Row#extrapolate}). It runs once untimed first: the search
    * allocates copies of the candidates (at N = 10^6 exact: 6 GB), and on a 2-vCPU virtual machine
    * touching fresh memory for the first time took about 3 s per GB, which the first search of a
-   * process paid and later ones, reusing the heap, did not. After this, the timed searches run on
-   * memory the process has touched, as the JIT warm-ups make them run compiled code.
+   * process paid and later ones, on a collected heap that had room for them ({@link
+   * WorkerArgs#timed}), did not. After this, the timed searches run on memory the process has
+   * touched, as the JIT warm-ups make them run compiled code.
    */
   private static void fixedSeconds(WorkerArgs a, Properties out, java.util.function.Supplier<Neighbours> one) {
     one.get();

@@ -56,7 +56,12 @@ record WorkerArgs(Map<String, String> map) {
   /**
    * Runs {@code search} up to {@code --repeat} times (results are deterministic) and keeps the
    * fastest time; repetitions stop once {@code --repeat-seconds} have been spent, so only short,
-   * noise-prone searches are repeated.
+   * noise-prone searches are repeated. Each run starts on a collected heap, so it neither pays
+   * for the garbage of the runs before it nor grows the heap: a search that allocates copies of
+   * the candidates (NegHash's exact search: 6 GB at N = 10^6, d = 768) would otherwise put them in
+   * memory the process has never touched while the earlier copies wait to be collected, and on a
+   * 2-vCPU virtual machine touching fresh memory cost about 3 s per GB (the exact worker's heap is
+   * also fixed at its cap, so a collection never returns memory to the system).
    */
   <T> Timed<T> timed(Supplier<T> search) {
     int repeat = Integer.parseInt(map.getOrDefault("repeat", "1"));
@@ -65,6 +70,7 @@ record WorkerArgs(Map<String, String> map) {
     double best = Double.POSITIVE_INFINITY;
     double spent = 0;
     for (int i = 0; i < Math.max(1, repeat) && (i == 0 || spent < budgetSeconds); i++) {
+      System.gc();
       long t = System.nanoTime();
       r = search.get();
       double sec = (System.nanoTime() - t) / 1e9;
