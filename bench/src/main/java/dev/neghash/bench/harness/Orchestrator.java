@@ -89,7 +89,7 @@ final class Orchestrator {
       facts.put("timing", (s.repeat() == 1 ? "one run per search"
           : String.format(java.util.Locale.ROOT, "fastest of up to %d runs per search (no repeat once %.0f s were spent)",
               s.repeat(), s.repeatSeconds()))
-          + "; JVM methods after an untimed warm-up");
+          + "; JVM methods after an untimed warm-up, each timed run on a collected heap");
       Properties py = python("info", List.of(), work.resolve("faiss-info"));
       facts.put("FAISS", py.getProperty("faiss_version") + " (numpy " + py.getProperty("numpy_version") + ")");
       facts.put("FAISS BLAS", py.getProperty("blas"));

@@ -31,7 +31,8 @@ import java.util.Properties;
  * Arguments are {@code --key value} pairs; results go to the {@code --props} file.
  *
  * <p>Every timed search is preceded by an untimed warm-up search of a few anchors against a
- * subset of candidates, so the timings are of compiled code, as in a long-running trainer.
+ * subset of candidates, so the timings are of compiled code, as in a long-running trainer, and
+ * each timed run starts on a collected heap ({@link WorkerArgs#timed}).
  */
 public final class Worker {
 
