@@ -2,7 +2,6 @@ package dev.neghash.engine.lsh;
 
 import java.io.Serial;
 import java.io.Serializable;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
@@ -93,8 +92,10 @@ public final class BitSums implements Serializable {
     for (int g = GROUPS - 1; g >= 0; g--) {
       total = total.shiftLeft(8).add(BigInteger.valueOf(groups[j * GROUPS + g]));
     }
-    // Group g holds multiples of 2^(8g - 149).
-    return new BigDecimal(total).divide(new BigDecimal(BigInteger.ONE.shiftLeft(149))).doubleValue();
+    // Group g holds multiples of 2^(8g - 149). BigInteger.doubleValue rounds the integer to the
+    // nearest double once; scaling by 2^-149 is then exact, as every nonzero result (at least
+    // 2^-149 in magnitude, below 2^200) is a normal double.
+    return Math.scalb(total.doubleValue(), -149);
   }
 
   /** Per-bit means: the exact sum rounded to a double, divided by the row count, as floats (zeros when empty). */

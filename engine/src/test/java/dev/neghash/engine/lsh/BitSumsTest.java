@@ -46,6 +46,23 @@ class BitSumsTest {
   }
 
   @Test
+  void sumsHalfwayBetweenDoublesRoundToEven() {
+    float tiny = Math.scalb(1f, -53);
+    // Column 0 sums to 1 + 2^-53, column 1 to 1 + 3 * 2^-53, column 2 to -(1 + 2^-53): each exactly
+    // halfway between two doubles.
+    float[] z = {1f, 1f, -1f, tiny, 3 * tiny, -tiny};
+    BitSums s = new BitSums(3);
+    s.add(z, 2);
+    assertThat(s.sum(0)).isEqualTo(1.0);
+    assertThat(s.sum(1)).isEqualTo(1.0 + Math.scalb(1.0, -51));
+    assertThat(s.sum(2)).isEqualTo(-1.0);
+    for (int j = 0; j < 3; j++) {
+      double exact = new BigDecimal(z[j]).add(new BigDecimal(z[3 + j])).doubleValue();
+      assertThat(s.sum(j)).isEqualTo(exact);
+    }
+  }
+
+  @Test
   void emptyMeanIsZero() {
     assertThat(new BitSums(64).mean()).containsOnly(0f);
   }
