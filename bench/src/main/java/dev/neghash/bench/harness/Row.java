@@ -51,7 +51,7 @@ record Row(
    * The time of a search of all {@code n} anchors from one of {@code anchors} that took {@code
    * seconds}, of which {@code fixedSeconds} do not grow with the anchors (NegHash lays the
    * candidates out once per search: at N = 10^6 and d = 768 a one-anchor exact search, which copies
-   * the candidates twice, 6 GB, took 1.65 s on a 2-vCPU machine once its memory had been touched).
+   * the candidates twice, 6 GB, took 1.1-1.2 s on a 2-vCPU machine once its memory had been touched).
    * Only the rest is scaled:
    * {@code fixed + (seconds - fixed) * n / anchors}, with the fixed part clamped to [0, seconds].
    */
